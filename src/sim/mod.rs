@@ -1,0 +1,42 @@
+//! The science: both models, the problems they run on, the theory that predicts them
+//! and the statistics that measure them.
+//!
+//! This module is pure Rust. It depends on `rand`, `rand_chacha`, `rand_distr` and
+//! `libm` only — never on leptos, web-sys or wasm-bindgen — so `cargo test` checks it
+//! natively in seconds and the very same code runs in the browser.
+//!
+//! Every formula cites the section of the models specification (`models.md`) it
+//! implements: §A selection, §B the toy problem, §C regression, §D drift, §E checks.
+//!
+//! Portability: every transcendental function goes through [`maths`], which uses the
+//! pure-Rust `libm` crate, so a seed and parameters give the same run bit for bit on
+//! x86_64 and wasm32 (see [`run::fingerprint`]).
+
+pub mod error;
+pub mod maths;
+pub mod problem;
+pub mod regression;
+pub mod run;
+pub mod selection;
+pub mod sgd;
+pub mod stats;
+pub mod theory;
+
+pub use error::{Diverged, ParamError};
+pub use problem::{ExampleGradients, Objective, ToyParams, ToyProblem, ZDistribution};
+pub use regression::{Regression, RegressionParams};
+pub use run::{SelectionRun, SgdRun};
+pub use selection::{Acceptance, Mutation, Selection, SelectionStep, StepRule};
+pub use sgd::{MiniBatchSgd, SgdStep};
+pub use stats::{Ellipse, RunningCorrelation, RunningMean};
+
+/// The random number generator used everywhere: seeded, portable ChaCha.
+pub type SimRng = rand_chacha::ChaCha8Rng;
+
+/// A generator for `seed`, on its own `stream` so that models sharing a seed do not share draws.
+pub fn rng_for(seed: u64, stream: u64) -> SimRng {
+    use rand::SeedableRng;
+    let mut rng = SimRng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
