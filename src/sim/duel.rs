@@ -1,0 +1,366 @@
+//! Both models on the same problem, from the same seed, on the same clock: the
+//! centrepiece's simulation. Pure Rust; the page only draws what this records.
+
+use super::error::{check_count, ParamError};
+use super::maths::Z_999;
+use super::problem::{ToyParams, ToyProblem, ZDistribution, DEFAULT_START};
+use super::run::{SelectionRun, SgdRun};
+use super::selection::{Acceptance, Mutation, Selection, StepRule, DEFAULT_LOOP_CAP};
+use super::sgd::MiniBatchSgd;
+use super::stats::RunningCorrelation;
+use super::theory;
+use super::Diverged;
+
+/// The shape of the mutation distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MutationShape {
+    /// N(0, s²I).
+    #[default]
+    Gaussian,
+    /// Uniform in the ball of radius R = s·√(n + 2), which has per-component variance s².
+    Ball,
+}
+
+/// Which acceptance rule selection uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AcceptanceKind {
+    /// 1/(1 + e^{−βΔ}).
+    #[default]
+    Logistic,
+    /// min(1, e^{βΔ}).
+    Metropolis,
+    /// Φ(βΔ).
+    Probit,
+    /// Kimura's fixation probability with population N.
+    Kimura,
+}
+
+/// LOOP or KEEP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RuleKind {
+    /// Draw candidates until one is accepted.
+    #[default]
+    Loop,
+    /// One candidate per generation.
+    Keep,
+}
+
+/// Every parameter of the centrepiece, with the spec's defaults (§B).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DuelParams {
+    /// The seed both models' generators derive from.
+    pub seed: u64,
+    /// SGD's batch size B.
+    pub batch: u64,
+    /// SGD's learning rate η.
+    pub lr: f64,
+    /// Corr(z₁, z₂) of the hidden per-example gradient factors.
+    pub rho: f64,
+    /// The distribution of z.
+    pub z: ZDistribution,
+    /// Mutation size s: the per-component standard deviation.
+    pub sigma: f64,
+    /// Gaussian or uniform-ball mutation.
+    pub mutation: MutationShape,
+    /// The acceptance rule.
+    pub acceptance: AcceptanceKind,
+    /// β for logistic, Metropolis and probit.
+    pub beta: f64,
+    /// N for Kimura.
+    pub population: f64,
+    /// LOOP or KEEP.
+    pub rule: RuleKind,
+}
+
+impl Default for DuelParams {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            batch: 4,
+            lr: 0.1,
+            rho: 1.0,
+            z: ZDistribution::Rademacher,
+            sigma: 0.05,
+            mutation: MutationShape::Gaussian,
+            acceptance: AcceptanceKind::Logistic,
+            beta: 80.0,
+            population: 20.0,
+            rule: RuleKind::Loop,
+        }
+    }
+}
+
+impl DuelParams {
+    /// The toy problem these parameters describe.
+    pub fn problem(&self) -> Result<ToyProblem, ParamError> {
+        ToyProblem::new(ToyParams { rho: self.rho, z: self.z, ..ToyParams::default() })
+    }
+
+    /// The mutation distribution in the 4-D toy problem.
+    pub fn mutation_distribution(&self) -> Mutation {
+        match self.mutation {
+            MutationShape::Gaussian => Mutation::Gaussian { sigma: self.sigma },
+            MutationShape::Ball => Mutation::Ball { radius: self.sigma * 6f64.sqrt() },
+        }
+    }
+
+    /// The acceptance rule.
+    pub fn acceptance_rule(&self) -> Acceptance {
+        match self.acceptance {
+            AcceptanceKind::Logistic => Acceptance::Logistic { beta: self.beta },
+            AcceptanceKind::Metropolis => Acceptance::Metropolis { beta: self.beta },
+            AcceptanceKind::Probit => Acceptance::Probit { beta: self.beta },
+            AcceptanceKind::Kimura => Acceptance::Kimura { population: self.population },
+        }
+    }
+
+    /// The selection model.
+    pub fn selection(&self) -> Result<Selection, ParamError> {
+        let rule = match self.rule {
+            RuleKind::Loop => StepRule::Loop { cap: DEFAULT_LOOP_CAP },
+            RuleKind::Keep => StepRule::Keep,
+        };
+        Selection::new(self.mutation_distribution(), self.acceptance_rule(), rule)
+    }
+
+    /// The optimiser.
+    pub fn sgd(&self) -> Result<MiniBatchSgd, ParamError> {
+        MiniBatchSgd::new(self.lr, self.batch)
+    }
+
+    /// Checks every parameter; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        self.problem()?;
+        self.selection()?;
+        self.sgd()?;
+        Ok(())
+    }
+
+    /// The learning rate and inverse temperature that give selection the same Var(Δu)
+    /// and the same small-step drift as SGD (§B): σ = η·c_u·τ/√B, β = 2η/σ².
+    pub fn matched_to_sgd(&self) -> (f64, f64) {
+        let sigma = self.lr / (self.batch as f64).sqrt();
+        (sigma, 2.0 * self.lr / (sigma * sigma))
+    }
+}
+
+/// Most points of a path or a scatter kept for drawing; statistics go on past it.
+pub const MAX_RECORDED: usize = 200_000;
+
+/// One model's record: its path through θ, its hidden steps and their statistics.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    /// θ after each step, starting with θ₀ (up to [`MAX_RECORDED`] points).
+    pub path: Vec<[f64; 4]>,
+    /// (Δu, Δv) of each step that moved (up to [`MAX_RECORDED`]).
+    pub hidden_steps: Vec<[f64; 2]>,
+    /// Running statistics of (Δu, Δv) over every step that moved.
+    pub hidden: RunningCorrelation,
+    /// Set when the run diverged.
+    pub diverged: Option<Diverged>,
+}
+
+impl Record {
+    fn start() -> Self {
+        Self { path: vec![DEFAULT_START], ..Self::default() }
+    }
+
+    fn push(&mut self, theta: [f64; 4], step: Option<[f64; 4]>) {
+        if self.path.len() < MAX_RECORDED {
+            self.path.push(theta);
+        }
+        if let Some(s) = step {
+            if self.hidden_steps.len() < MAX_RECORDED {
+                self.hidden_steps.push([s[2], s[3]]);
+            }
+            self.hidden.push(s[2], s[3]);
+        }
+    }
+
+    /// Pearson's r of (Δu, Δv) with its 99.9 % Fisher-z interval, once defined.
+    pub fn correlation(&self) -> Option<(f64, f64, f64)> {
+        let r = self.hidden.correlation()?;
+        let (lo, hi) = self.hidden.correlation_interval(Z_999)?;
+        Some((r, lo, hi))
+    }
+}
+
+/// The centrepiece simulation.
+#[derive(Clone, Debug)]
+pub struct Duel {
+    params: DuelParams,
+    sgd: SgdRun<ToyProblem, 4>,
+    selection: SelectionRun<ToyProblem, 4>,
+    steps: u64,
+    /// SGD's record.
+    pub sgd_record: Record,
+    /// Selection's record.
+    pub sel_record: Record,
+    /// Candidates selection has drawn.
+    pub candidates: u64,
+    /// Candidates selection has accepted.
+    pub accepted: u64,
+    /// Rejected candidates in the latest selection step.
+    pub last_rejected: u64,
+    /// Steps in which LOOP hit its cap.
+    pub capped_steps: u64,
+}
+
+impl Duel {
+    /// Both models at θ₀, from `params.seed`.
+    pub fn new(params: DuelParams) -> Result<Self, ParamError> {
+        let problem = params.problem()?;
+        Ok(Self {
+            sgd: SgdRun::new(problem, params.sgd()?, DEFAULT_START, params.seed)?,
+            selection: SelectionRun::new(problem, params.selection()?, DEFAULT_START, params.seed)?,
+            params,
+            steps: 0,
+            sgd_record: Record::start(),
+            sel_record: Record::start(),
+            candidates: 0,
+            accepted: 0,
+            last_rejected: 0,
+            capped_steps: 0,
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &DuelParams {
+        &self.params
+    }
+
+    /// Steps taken on the shared clock.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Both models have diverged: nothing more can happen.
+    pub fn halted(&self) -> bool {
+        self.sgd_record.diverged.is_some() && self.sel_record.diverged.is_some()
+    }
+
+    /// Advances both models one step; returns the work done (per-example gradients plus
+    /// candidates), which the page uses to budget a frame. A diverged model stays put.
+    pub fn step(&mut self) -> u64 {
+        let mut work = 0;
+        if self.sgd_record.diverged.is_none() {
+            match self.sgd.step() {
+                Ok(s) => self.sgd_record.push(*self.sgd.theta(), Some(s.step)),
+                Err(d) => self.sgd_record.diverged = Some(d),
+            }
+            work += self.params.batch;
+        }
+        if self.sel_record.diverged.is_none() {
+            match self.selection.step() {
+                Ok(s) => {
+                    self.candidates += s.candidates;
+                    self.accepted += u64::from(s.accepted);
+                    self.last_rejected = s.rejected();
+                    self.capped_steps += u64::from(s.capped);
+                    self.sel_record.push(*self.selection.theta(), s.accepted.then_some(s.step));
+                    work += s.candidates;
+                }
+                Err(d) => self.sel_record.diverged = Some(d),
+            }
+        }
+        self.steps += 1;
+        work
+    }
+
+    /// Runs `n` steps (bounded by `check_count` to keep a URL from asking for years of work).
+    pub fn advance(&mut self, n: u64) -> Result<(), ParamError> {
+        check_count("t", n, 0, MAX_REPLAY_STEPS)?;
+        for _ in 0..n {
+            self.step();
+        }
+        Ok(())
+    }
+
+    /// The fraction of candidates accepted.
+    pub fn acceptance_rate(&self) -> Option<f64> {
+        (self.candidates > 0).then(|| self.accepted as f64 / self.candidates as f64)
+    }
+
+    /// Mean rejected candidates per step.
+    pub fn rejected_per_step(&self) -> Option<f64> {
+        (self.steps > 0).then(|| (self.candidates - self.accepted) as f64 / self.steps as f64)
+    }
+
+    /// SGD's current θ.
+    pub fn sgd_theta(&self) -> &[f64; 4] {
+        self.sgd.theta()
+    }
+
+    /// Selection's current θ.
+    pub fn sel_theta(&self) -> &[f64; 4] {
+        self.selection.theta()
+    }
+
+    /// The problem both models run on.
+    pub fn problem(&self) -> &ToyProblem {
+        self.sgd.problem()
+    }
+
+    /// The theoretical Corr(Δu, Δv): (SGD's ρ·sign(c_u c_v), selection's 0) (§B, §A.1.1).
+    pub fn theory_correlations(&self) -> (f64, f64) {
+        (theory::sgd_hidden_correlation(self.problem()), 0.0)
+    }
+
+    /// Theoretical per-coordinate standard deviations of (Δu, Δv) for SGD, and of a
+    /// hidden step component for selection (s).
+    pub fn theory_step_sd(&self) -> ([f64; 2], f64) {
+        let c = theory::sgd_step_covariance(self.problem(), self.params.lr, self.params.batch);
+        ([c[2][2].sqrt(), c[3][3].sqrt()], self.params.sigma)
+    }
+}
+
+/// The most steps a link may ask to replay at load.
+pub const MAX_REPLAY_STEPS: u64 = 100_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_run_different_seed_different_run() {
+        let mut a = Duel::new(DuelParams::default()).unwrap();
+        let mut b = Duel::new(DuelParams::default()).unwrap();
+        let mut c = Duel::new(DuelParams { seed: 43, ..DuelParams::default() }).unwrap();
+        for _ in 0..100 {
+            a.step();
+            b.step();
+            c.step();
+        }
+        assert_eq!(a.sel_theta(), b.sel_theta());
+        assert_eq!(a.sgd_theta(), b.sgd_theta());
+        assert_ne!(a.sel_theta(), c.sel_theta());
+    }
+
+    #[test]
+    fn defaults_show_the_reply() {
+        let mut d = Duel::new(DuelParams::default()).unwrap();
+        d.advance(300).unwrap();
+        let (r_sgd, _, _) = d.sgd_record.correlation().unwrap();
+        let (_, lo, hi) = d.sel_record.correlation().unwrap();
+        assert!((r_sgd - 1.0).abs() < 1e-9);
+        assert!(lo < 0.0 && 0.0 < hi);
+        assert_eq!(d.sgd_record.path.len(), 301);
+        let rate = d.acceptance_rate().unwrap();
+        assert!(rate > 0.2 && rate < 0.8, "{rate}");
+    }
+
+    #[test]
+    fn matched_parameters_are_the_specs() {
+        let (sigma, beta) = DuelParams::default().matched_to_sgd();
+        assert!((sigma - 0.05).abs() < 1e-15 && (beta - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn divergence_halts_without_nan() {
+        let mut d = Duel::new(DuelParams { lr: 10.0, batch: 1, ..DuelParams::default() }).unwrap();
+        d.advance(1000).unwrap();
+        assert!(d.sgd_record.diverged.is_some());
+        assert!(d.sgd_theta().iter().all(|x| x.is_finite()));
+        assert!(d.advance(MAX_REPLAY_STEPS + 1).is_err());
+    }
+}
