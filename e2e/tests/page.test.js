@@ -1,0 +1,146 @@
+// The page as a whole: it loads cleanly, draws every chart, fits a phone, and stays on
+// this machine.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  BASE_URL,
+  CHARTS,
+  PHONE,
+  canvasColours,
+  control,
+  isPlaying,
+  launch,
+  open,
+  problems,
+  screenshot,
+  waitFor,
+  waitForStep,
+  waitForStepBetween,
+} from '../lib/browser.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Waits until every chart canvas exists and holds more than one colour. */
+async function waitForCharts(page) {
+  await waitFor(
+    page,
+    (charts) => {
+      for (const name of charts) {
+        const canvas = document.querySelector(`#duel canvas[data-chart="${name}"]`);
+        if (!canvas || !canvas.width || !canvas.height) return false;
+        const scratch = document.createElement('canvas');
+        scratch.width = canvas.width;
+        scratch.height = canvas.height;
+        const ctx = scratch.getContext('2d');
+        ctx.drawImage(canvas, 0, 0);
+        const pixels = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+        if (pixels.every((p) => p === pixels[0])) return false;
+      }
+      return true;
+    },
+    CHARTS,
+    `every chart (${CHARTS.join(', ')}) to draw`,
+  ).catch(async (err) => {
+    err.message += `\ncanvases: ${JSON.stringify(await canvasColours(page))}`;
+    throw err;
+  });
+}
+
+test('the page loads with no console errors or warnings and no page errors', { timeout: 60_000 }, async () => {
+  for (const query of ['', '?seed=42&t=300']) {
+    const { page, context, log } = await open(browser, query);
+    try {
+      // Without t the duel autoplays; with t it replays t steps and waits.
+      if (query === '') await waitForStepBetween(page, 5, Infinity, 'the autoplaying duel to take 5 steps');
+      else await waitForStep(page, 300);
+      await waitForCharts(page);
+      assert.equal(await page.locator('#panic').count(), 0, `#panic is shown at ${query || '/'}`);
+      assert.deepEqual(log.pageErrors, [], `page errors at ${query || '/'}`);
+      assert.deepEqual(problems(log), [], `console errors or warnings at ${query || '/'}`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('both panels draw: no chart canvas is a single colour', { timeout: 60_000 }, async () => {
+  const { page, context } = await open(browser, '?seed=42&t=300');
+  try {
+    await waitForStep(page, 300);
+    await waitForCharts(page);
+    const found = await canvasColours(page);
+    for (const name of CHARTS) {
+      const canvases = found.filter((c) => c.chart === name);
+      assert.ok(canvases.length >= 1, `no canvas with data-chart="${name}"`);
+      for (const c of canvases) assert.ok(c.colours > 1, `${name} (${c.width}×${c.height}) is all one colour`);
+    }
+    await screenshot(page, 'desktop');
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone (390 px wide) everything shows without horizontal scrolling', { timeout: 60_000 }, async () => {
+  const { page, context } = await open(browser, '?seed=42&t=300', { viewport: PHONE });
+  try {
+    await waitForStep(page, 300);
+    await waitForCharts(page);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+
+    // Every chart and every button lies within the viewport's width and has a size.
+    const outside = await page.$$eval('#duel canvas[data-chart], #duel [data-action]', (els) =>
+      els
+        .map((el) => {
+          const r = el.getBoundingClientRect();
+          const name = el.dataset.chart ?? el.dataset.action;
+          return { name, left: Math.round(r.left), right: Math.round(r.right), width: Math.round(r.width) };
+        })
+        .filter((r) => r.width <= 0 || r.left < -1 || r.right > window.innerWidth + 1),
+    );
+    assert.deepEqual(outside, [], 'charts or buttons cut off or hidden at phone width');
+    await screenshot(page, 'phone');
+  } finally {
+    await context.close();
+  }
+});
+
+test('no request leaves 127.0.0.1', { timeout: 60_000 }, async () => {
+  const { page, context, log } = await open(browser, '');
+  try {
+    await waitForStepBetween(page, 20, Infinity, 'the autoplaying duel to take 20 steps');
+    if (await isPlaying(page)) await control(page, '[data-action="play"]').click();
+    await control(page, '[data-action="step"]').click();
+    await control(page, '[data-action="new-seed"]').click();
+    await control(page, '[data-action="reset"]').click();
+    await waitForCharts(page);
+    const base = new URL(BASE_URL);
+    assert.ok(log.requests.some((u) => u.endsWith('.wasm')), `the wasm was never requested: ${log.requests}`);
+    const away = log.requests.filter((u) => {
+      const url = new URL(u);
+      if (url.protocol === 'data:' || url.protocol === 'blob:') return false;
+      return url.hostname !== '127.0.0.1' || url.port !== base.port;
+    });
+    assert.deepEqual(away, [], 'requests to anywhere but the site on 127.0.0.1');
+  } finally {
+    await context.close();
+  }
+});
+
+test('every asset is referenced by a relative path, so the site works under any sub-path', async () => {
+  const html = await (await fetch(BASE_URL)).text();
+  const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]);
+  const loaded = [...html.matchAll(/["']([^"'\s]+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+  assert.ok(loaded.some((u) => u.endsWith('.wasm')), 'index.html names no .wasm file');
+  const absolute = [...refs, ...loaded].filter((u) => /^(\/|[a-z][a-z0-9+.-]*:)/i.test(u) && !u.startsWith('data:'));
+  assert.deepEqual(absolute, [], 'absolute asset paths in index.html');
+});

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Prints the raw, gzip and brotli sizes of each file in dist/ (html, css, js, wasm) and the
+# totals: what a reader downloads. Compresses with node's zlib at maximum levels, as a
+# static host would, so nothing extra needs installing. Usage: scripts/size.sh [DIR]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+dir=${1:-dist}
+[ -d "$dir" ] || {
+    echo "size: no $dir/ — run 'trunk build --release' first" >&2
+    exit 1
+}
+
+node --input-type=module - "$dir" <<'JS'
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+
+const root = process.argv[2];
+const wanted = /\.(html|css|js|wasm)$/;
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (wanted.test(name)) files.push(path);
+  }
+})(root);
+if (files.length === 0) {
+  console.error(`size: no html, css, js or wasm files in ${root}/`);
+  process.exit(1);
+}
+
+const bytes = (n) => `${n.toLocaleString('en-US')} B`;
+const rows = files.map((path) => {
+  const data = readFileSync(path);
+  return {
+    name: relative(root, path),
+    raw: data.length,
+    gzip: gzipSync(data, { level: 9 }).length,
+    brotli: brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    }).length,
+  };
+});
+const total = rows.reduce((t, r) => ({ name: 'total', raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
+  { raw: 0, gzip: 0, brotli: 0 });
+
+const width = Math.max(5, ...rows.map((r) => r.name.length));
+const line = (r) => `${r.name.padEnd(width)}  ${bytes(r.raw).padStart(11)}  ${bytes(r.gzip).padStart(11)}  ${bytes(r.brotli).padStart(11)}`;
+console.log(`${'file'.padEnd(width)}  ${'raw'.padStart(11)}  ${'gzip'.padStart(11)}  ${'brotli'.padStart(11)}`);
+rows.forEach((r) => console.log(line(r)));
+console.log(line(total));
+JS
