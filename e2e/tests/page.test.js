@@ -117,12 +117,14 @@ test('on a phone (390 px wide) everything shows without horizontal scrolling', {
 test('no request leaves 127.0.0.1', { timeout: 60_000 }, async () => {
   const { page, context, log } = await open(browser, '');
   try {
+    // Let it play and draw, then use the controls: nothing may reach beyond this machine.
     await waitForStepBetween(page, 20, Infinity, 'the autoplaying duel to take 20 steps');
+    await waitForCharts(page);
     if (await isPlaying(page)) await control(page, '[data-action="play"]').click();
     await control(page, '[data-action="step"]').click();
     await control(page, '[data-action="new-seed"]').click();
     await control(page, '[data-action="reset"]').click();
-    await waitForCharts(page);
+    await waitForStep(page, 0, 'reset to bring the step back to 0');
     const base = new URL(BASE_URL);
     assert.ok(log.requests.some((u) => u.endsWith('.wasm')), `the wasm was never requested: ${log.requests}`);
     const away = log.requests.filter((u) => {
