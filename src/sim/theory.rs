@@ -169,12 +169,30 @@ pub fn selection_mean_path(
     start: [f64; 2],
     steps: usize,
 ) -> Vec<[f64; 2]> {
+    mean_path(problem, start, steps, |g| selection_drift(acceptance, sigma, g))
+}
+
+/// The same for KEEP, whose mean step per generation is η_eff,keep(|g|)·g.
+pub fn keep_mean_path(
+    problem: &ToyProblem,
+    acceptance: &Acceptance,
+    sigma: f64,
+    start: [f64; 2],
+    steps: usize,
+) -> Vec<[f64; 2]> {
+    mean_path(problem, start, steps, |g| {
+        let eta = eta_eff_keep(acceptance, sigma, (g[0] * g[0] + g[1] * g[1]).sqrt());
+        [eta * g[0], eta * g[1]]
+    })
+}
+
+fn mean_path(problem: &ToyProblem, start: [f64; 2], steps: usize, drift: impl Fn([f64; 2]) -> [f64; 2]) -> Vec<[f64; 2]> {
     let p = problem.params();
     let mut x = start;
     let mut path = Vec::with_capacity(steps + 1);
     path.push(x);
     for _ in 0..steps {
-        let d = selection_drift(acceptance, sigma, [-p.h_a * x[0], -p.h_b * x[1]]);
+        let d = drift([-p.h_a * x[0], -p.h_b * x[1]]);
         x = [x[0] + d[0], x[1] + d[1]];
         path.push(x);
     }

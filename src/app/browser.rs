@@ -1,0 +1,64 @@
+//! Thin wrappers over the browser APIs the page uses, each with a safe fallback.
+
+use wasm_bindgen::JsValue;
+
+/// The window; every page has one.
+fn win() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Device pixels per CSS pixel (1 when unknown).
+pub fn device_pixel_ratio() -> f64 {
+    win().map(|w| w.device_pixel_ratio()).filter(|d| d.is_finite() && *d > 0.0).unwrap_or(1.0).min(3.0)
+}
+
+/// Whether a media query matches.
+pub fn media_matches(query: &str) -> bool {
+    win().and_then(|w| w.match_media(query).ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// The reader asked for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// The reader uses a dark colour scheme.
+pub fn prefers_dark() -> bool {
+    media_matches("(prefers-color-scheme: dark)")
+}
+
+/// Milliseconds from a monotonic clock.
+pub fn now_ms() -> f64 {
+    win().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Whether the document is hidden (another tab in front).
+pub fn document_hidden() -> bool {
+    win().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+}
+
+/// The query string, `?…` or empty.
+pub fn location_search() -> String {
+    win().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// Replaces the query string without reloading or adding a history entry.
+pub fn replace_query(query: &str) {
+    if let Some(w) = win() {
+        if let Ok(h) = w.history() {
+            let path = w.location().pathname().unwrap_or_default();
+            let hash = w.location().hash().unwrap_or_default();
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}{hash}")));
+        }
+    }
+}
+
+/// A fresh random seed from the browser's generator; the clock if that fails.
+pub fn fresh_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    match getrandom::fill(&mut bytes) {
+        // Keep seeds below 2^53 so they survive any tool that reads them as a JS number.
+        Ok(()) => u64::from_le_bytes(bytes) >> 11,
+        Err(_) => now_ms().to_bits() >> 11,
+    }
+}

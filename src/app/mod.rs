@@ -1,0 +1,62 @@
+//! The page: Leptos components, one per file. Depends on `charts`, `sim` and
+//! `url_state`; nothing depends on it.
+
+pub mod browser;
+pub mod duel_figure;
+pub mod panic;
+pub mod readout;
+pub mod ticker;
+
+use leptos::prelude::*;
+
+use crate::url_state::{parse, Parsed};
+use duel_figure::DuelFigure;
+
+/// Installs the panic hook and mounts the page on `<body>`.
+pub fn start() {
+    panic::install();
+    let parsed = parse(&browser::location_search());
+    mount_to_body(move || view! { <App parsed=parsed/> });
+}
+
+/// A dismissible notice listing what was changed in the link.
+#[component]
+fn LinkNotice(
+    /// One sentence per change.
+    notices: Vec<String>,
+) -> impl IntoView {
+    let open = RwSignal::new(!notices.is_empty());
+    view! {
+        <Show when=move || open.get()>
+            <div class="notice" role="status" data-notice="link">
+                <p><strong>"This link had values the page could not use as they were:"</strong></p>
+                <ul>{notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                <button type="button" data-action="dismiss" on:click=move |_| open.set(false)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App(
+    /// The state read from the URL, with notices about anything changed.
+    parsed: Parsed,
+) -> impl IntoView {
+    let Parsed { state, notices } = parsed;
+    view! {
+        <a class="skip" href="#duel">"Skip to the figure"</a>
+        <header class="masthead">
+            <h1>"Is natural selection stochastic gradient descent?"</h1>
+            <p class="dek">"Mutation and selection do climb the gradient on average. But the noise in "
+                <em>"mini-batch"</em>" SGD comes from sampling data, and it has a shape that selection's noise does not. Watch both run."</p>
+        </header>
+        <LinkNotice notices=notices/>
+        <main class="article">
+            <DuelFigure state=state/>
+        </main>
+        <footer class="colophon">
+            <p>"Runs entirely in your browser; nothing is sent anywhere. Every view is in the link."</p>
+        </footer>
+    }
+}

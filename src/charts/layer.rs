@@ -1,0 +1,106 @@
+//! The fast layer: paths and point clouds drawn straight onto a 2-D context, batched by
+//! colour (one path per colour per frame), since one path per point is too slow beyond
+//! a few thousand points.
+
+use web_sys::CanvasRenderingContext2d;
+
+use super::frame::Frame;
+
+/// Marker shapes, so the models differ by more than colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A filled square (SGD).
+    Square,
+    /// A plus sign (selection).
+    Cross,
+    /// A small dot (ghost candidates).
+    Dot,
+}
+
+/// Clears the whole canvas.
+pub fn clear(ctx: &CanvasRenderingContext2d) {
+    if let Some(c) = ctx.canvas() {
+        ctx.clear_rect(0.0, 0.0, f64::from(c.width()), f64::from(c.height()));
+    }
+}
+
+/// Restricts drawing to the plot area.
+pub fn clip_to(ctx: &CanvasRenderingContext2d, f: &Frame) {
+    ctx.begin_path();
+    ctx.rect(f.px.0, f.py.0, f.px.1 - f.px.0, f.py.1 - f.py.0);
+    ctx.clip();
+}
+
+/// Strokes the polyline through `points` (data coordinates) in one path.
+pub fn polyline(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator<Item = (f64, f64)>, color: &str, width: f64) {
+    ctx.save();
+    clip_to(ctx, f);
+    ctx.begin_path();
+    let mut first = true;
+    for (x, y) in points {
+        let (px, py) = f.map(x, y);
+        if first {
+            ctx.move_to(px, py);
+            first = false;
+        } else {
+            ctx.line_to(px, py);
+        }
+    }
+    ctx.set_stroke_style_str(color);
+    ctx.set_line_width(width * f.dpr);
+    ctx.set_line_join("round");
+    ctx.stroke();
+    ctx.restore();
+}
+
+/// Draws markers at `points` (data coordinates) in one fill.
+pub fn markers(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator<Item = (f64, f64)>, marker: Marker, color: &str, size: f64) {
+    let s = size * f.dpr;
+    ctx.set_fill_style_str(color);
+    for (x, y) in points {
+        if !f.contains(x, y) {
+            continue;
+        }
+        let (px, py) = f.map(x, y);
+        match marker {
+            Marker::Square => ctx.fill_rect(px - s / 2.0, py - s / 2.0, s, s),
+            Marker::Dot => ctx.fill_rect(px - s / 2.0, py - s / 2.0, s, s),
+            Marker::Cross => {
+                let t = (s / 3.0).max(1.0);
+                ctx.fill_rect(px - s / 2.0, py - t / 2.0, s, t);
+                ctx.fill_rect(px - t / 2.0, py - s / 2.0, t, s);
+            }
+        }
+    }
+}
+
+/// A ring marking the current position.
+pub fn ring(ctx: &CanvasRenderingContext2d, f: &Frame, x: f64, y: f64, color: &str, ink: &str) {
+    let (px, py) = f.map(x, y);
+    let r = 5.0 * f.dpr;
+    ctx.begin_path();
+    let _ = ctx.arc(px, py, r, 0.0, std::f64::consts::TAU);
+    ctx.set_fill_style_str(color);
+    ctx.fill();
+    ctx.set_stroke_style_str(ink);
+    ctx.set_line_width(1.5 * f.dpr);
+    ctx.stroke();
+}
+
+/// An ellipse (data coordinates) with semi-axes `a`, `b` at `angle`, stroked dashed.
+#[allow(clippy::too_many_arguments)]
+pub fn ellipse(ctx: &CanvasRenderingContext2d, f: &Frame, center: (f64, f64), a: f64, b: f64, angle: f64, color: &str, dashed: bool) {
+    let (c, s) = (angle.cos(), angle.sin());
+    let pts = (0..=96).map(|i| {
+        let t = i as f64 / 96.0 * std::f64::consts::TAU;
+        let (x, y) = (a * t.cos(), b * t.sin());
+        (center.0 + c * x - s * y, center.1 + s * x + c * y)
+    });
+    ctx.save();
+    if dashed {
+        let dash = js_sys::Array::of2(&(5.0 * f.dpr).into(), &(4.0 * f.dpr).into());
+        let _ = ctx.set_line_dash(&dash);
+    }
+    polyline(ctx, f, pts, color, 1.25);
+    ctx.restore();
+}

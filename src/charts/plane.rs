@@ -1,0 +1,127 @@
+//! Axes, labels and static curves (contours, theory) drawn with plotters.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::frame::Frame;
+use super::palette::{rgb, Palette};
+
+/// A static curve to draw under the simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    /// Points in data coordinates.
+    pub points: Vec<(f64, f64)>,
+    /// CSS colour `#rrggbb`.
+    pub color: &'static str,
+    /// Dashed (theory) or solid (contours).
+    pub dashed: bool,
+    /// Width in CSS pixels.
+    pub width: f64,
+}
+
+/// What an axes box shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axes {
+    /// Data range along x.
+    pub x: (f64, f64),
+    /// Data range along y.
+    pub y: (f64, f64),
+    /// x-axis label.
+    pub x_label: &'static str,
+    /// y-axis label.
+    pub y_label: &'static str,
+}
+
+/// Why a chart could not be drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawError(pub String);
+
+fn color(hex: &str) -> RGBColor {
+    let (r, g, b) = rgb(hex);
+    RGBColor(r, g, b)
+}
+
+/// Sizes the canvas's backing store to its CSS box times the device pixel ratio and
+/// returns that ratio. Returns `None` while the canvas has no layout (hidden).
+pub fn fit_canvas(canvas: &HtmlCanvasElement, dpr: f64) -> Option<(u32, u32)> {
+    let (w, h) = (canvas.client_width(), canvas.client_height());
+    if w <= 0 || h <= 0 {
+        return None;
+    }
+    let (pw, ph) = ((f64::from(w) * dpr).round() as u32, (f64::from(h) * dpr).round() as u32);
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    Some((pw, ph))
+}
+
+/// Draws axes, grid, labels and `curves`; returns the frame the fast layer draws in.
+pub fn draw_axes(canvas: &HtmlCanvasElement, axes: &Axes, curves: &[Curve], palette: &Palette, dpr: f64) -> Result<Frame, DrawError> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| DrawError("no 2-D context".into()))?;
+    let root = backend.into_drawing_area();
+    let err = |e: DrawingAreaErrorKind<_>| DrawError(format!("{e:?}"));
+    root.fill(&color(palette.background)).map_err(err)?;
+    let ink = color(palette.ink);
+    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&ink);
+    let px = |v: f64| (v * dpr).round() as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(8.0))
+        .x_label_area_size(px(30.0))
+        .y_label_area_size(px(40.0))
+        .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(axes.x_label)
+        .y_desc(axes.y_label)
+        .x_labels(5)
+        .y_labels(5)
+        .label_style(font(11.0))
+        .axis_desc_style(font(13.0))
+        .light_line_style(color(palette.faint).mix(0.35))
+        .bold_line_style(color(palette.faint).mix(0.8))
+        .axis_style(ink.mix(0.8))
+        .draw()
+        .map_err(err)?;
+    for c in curves {
+        let style = ShapeStyle { color: color(c.color).to_rgba(), filled: false, stroke_width: px(c.width).max(1) };
+        if c.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(c.points.iter().copied(), px(5.0), px(4.0), style))
+                .map_err(err)?;
+        } else {
+            chart.draw_series(LineSeries::new(c.points.iter().copied(), style)).map_err(err)?;
+        }
+    }
+    root.present().map_err(err)?;
+    Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr))
+}
+
+/// Points on the ellipse {x : ½xᵀHx = level} for diagonal H = diag(h₀, h₁).
+pub fn contour(h: (f64, f64), level: f64) -> Vec<(f64, f64)> {
+    let (ra, rb) = ((2.0 * level / h.0).sqrt(), (2.0 * level / h.1).sqrt());
+    (0..=120)
+        .map(|i| {
+            let t = i as f64 / 120.0 * std::f64::consts::TAU;
+            (ra * t.cos(), rb * t.sin())
+        })
+        .collect()
+}
+
+/// Points on the ellipse k·√(covariance) (data coordinates), degenerate ones included.
+pub fn covariance_ellipse(cov: [[f64; 2]; 2], k: f64) -> Vec<(f64, f64)> {
+    let (l1, l2, angle) = crate::sim::maths::eigen_sym2(cov);
+    let (a, b) = (k * l1.max(0.0).sqrt(), k * l2.max(0.0).sqrt());
+    let (c, s) = (angle.cos(), angle.sin());
+    (0..=96)
+        .map(|i| {
+            let t = i as f64 / 96.0 * std::f64::consts::TAU;
+            let (x, y) = (a * t.cos(), b * t.sin());
+            (c * x - s * y, s * x + c * y)
+        })
+        .collect()
+}
