@@ -37,7 +37,8 @@ pub struct Regression {
 }
 
 impl Regression {
-    /// Validates the constants: variance in (0, 100], |corr| ≤ 0.99, σ_n in [0, 100].
+    /// Validates the constants: variance in [1e-6, 100], |corr| ≤ 0.99, σ_n in [0, 100],
+    /// each component of w* in [−100, 100].
     pub fn new(params: RegressionParams) -> Result<Self, ParamError> {
         let v = check_range("feature_var", params.feature_var, 1e-6, 100.0)?;
         let c = check_range("feature_corr", params.feature_corr, -0.99, 0.99)?;

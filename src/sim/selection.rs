@@ -166,7 +166,9 @@ impl Acceptance {
 /// Kimura's fixation probability u(s) = (1 − e^{−2s})/(1 − e^{−4Ns}), computed so that
 /// nothing overflows (spec §A, "Numerics for Kimura").
 fn kimura(s: f64, n: f64) -> f64 {
-    if s == 0.0 {
+    // Near 0, u(s) = (1 + (2N − 1)s + O(s²))/(2N) rounds to 1/(2N); the ratio below would
+    // instead divide subnormals (2s, 4Ns) and lose monotonicity in s.
+    if s.abs() < 1e-100 {
         return 1.0 / (2.0 * n);
     }
     if s > 0.0 {
