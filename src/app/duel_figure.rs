@@ -109,13 +109,17 @@ fn reset_input(ev: &leptos::ev::Event, value: &str) {
 pub fn DuelFigure(
     /// Where to start: parameters, seed, and steps to replay.
     state: PageState,
+    /// A signal to publish the readouts on, for live numbers elsewhere on the page.
+    #[prop(optional)]
+    live: Option<RwSignal<Snapshot>>,
 ) -> impl IntoView {
     let mut first = Duel::new(state.params).unwrap_or_else(|_| Duel::new(DuelParams::default()).expect("defaults are valid"));
     if let Some(t) = state.t {
         let _ = first.advance(t);
     }
     let params = RwSignal::new(*first.params());
-    let snapshot = RwSignal::new(Snapshot::of(&first));
+    let snapshot = live.unwrap_or_else(|| RwSignal::new(Snapshot::default()));
+    snapshot.set(Snapshot::of(&first));
     let sim = StoredValue::new_local(first);
     let painter = StoredValue::new_local(DuelPainter::default());
     let playing = RwSignal::new(state.t.is_none() && !prefers_reduced_motion());

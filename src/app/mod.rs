@@ -1,16 +1,20 @@
 //! The page: Leptos components, one per file. Depends on `charts`, `sim` and
 //! `url_state`; nothing depends on it.
 
+pub mod article;
 pub mod browser;
 pub mod duel_figure;
+pub mod figures;
 pub mod panic;
+pub mod plot;
 pub mod readout;
 pub mod ticker;
+pub mod visibility;
 
 use leptos::prelude::*;
 
 use crate::url_state::{parse, Parsed};
-use duel_figure::DuelFigure;
+use article::{figure_by_id, Article};
 
 /// Installs the panic hook and mounts the page on `<body>`.
 pub fn start() {
@@ -43,7 +47,13 @@ pub fn App(
     /// The state read from the URL, with notices about anything changed.
     parsed: Parsed,
 ) -> impl IntoView {
-    let Parsed { state, notices } = parsed;
+    let Parsed { state, mut notices } = parsed;
+    if let Some(id) = state.embed.clone() {
+        if let Some(figure) = figure_by_id(&id, &state) {
+            return view! { <LinkNotice notices=notices/><main class="embed">{figure}</main> }.into_any();
+        }
+        notices.push(format!("There is no figure called “{id}”; showing the whole page."));
+    }
     view! {
         <a class="skip" href="#duel">"Skip to the figure"</a>
         <header class="masthead">
@@ -53,10 +63,11 @@ pub fn App(
         </header>
         <LinkNotice notices=notices/>
         <main class="article">
-            <DuelFigure state=state/>
+            <Article state=state/>
         </main>
         <footer class="colophon">
             <p>"Runs entirely in your browser; nothing is sent anywhere. Every view is in the link."</p>
         </footer>
     }
+    .into_any()
 }

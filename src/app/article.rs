@@ -1,0 +1,99 @@
+//! The article: the argument in ten sections, each with its figure. Prose is static
+//! HTML with MathML (authored here, in `prose/`); numbers that describe a run are live
+//! components bound to the simulations.
+
+use leptos::prelude::*;
+
+use super::duel_figure::{DuelFigure, Snapshot};
+use super::figures::{
+    claim::ClaimFigure, drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure,
+    limits::LimitsFigure, minibatch::MinibatchFigure, regression::RegressionFigure,
+};
+use super::readout::fmt;
+use crate::url_state::PageState;
+
+/// Static prose: authored in this repository, so it is safe to insert as HTML.
+fn prose(html: &'static str) -> impl IntoView {
+    view! { <div class="prose" inner_html=html></div> }
+}
+
+/// The ids of every figure, in page order.
+pub const FIGURE_IDS: [&str; 9] = ["claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
+
+/// One figure alone (for `?embed=<id>`); `None` for an unknown id.
+pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
+    Some(match id {
+        "claim" => view! { <ClaimFigure/> }.into_any(),
+        "minibatch" => view! { <MinibatchFigure/> }.into_any(),
+        "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
+        "eta" => view! { <EtaFigure/> }.into_any(),
+        "ghosts" => view! { <GhostsFigure/> }.into_any(),
+        "regression" => view! { <RegressionFigure/> }.into_any(),
+        "drift" => view! { <DriftFigure/> }.into_any(),
+        "fitness" => view! { <FitnessFigure/> }.into_any(),
+        "limits" => view! { <LimitsFigure/> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// A sentence about the centrepiece's current run, in the prose.
+#[component]
+fn DuelSentence(
+    /// The centrepiece's readouts.
+    live: RwSignal<Snapshot>,
+) -> impl IntoView {
+    let text = move || {
+        let s = live.get();
+        match (s.sgd, s.sel) {
+            (Some((rs, _, _)), Some((rr, lo, hi))) => format!(
+                "In the run above, after {} steps, SGD's steps have r = {} and selection's have r = {} (99.9 % interval {} to {}). Change ρ or the batch size: SGD's r follows ρ, selection's stays near 0.",
+                s.step,
+                fmt(Some(rs), 3),
+                fmt(Some(rr), 3),
+                fmt(Some(lo), 3),
+                fmt(Some(hi), 3)
+            ),
+            _ => "Press play or step: the correlations appear after a few steps.".to_string(),
+        }
+    };
+    view! { <p class="live" data-live="duel">{text}</p> }
+}
+
+/// The whole article.
+#[component]
+pub fn Article(
+    /// The page's state from the URL.
+    state: PageState,
+) -> impl IntoView {
+    let live = RwSignal::new(Snapshot::default());
+    view! {
+        <nav class="toc" aria-label="Contents">
+            <ol>
+                <li><a href="#the-claim">"The claim"</a></li>
+                <li><a href="#stochastic">"What “stochastic” means"</a></li>
+                <li><a href="#counterexample">"The counterexample"</a></li>
+                <li><a href="#learning-rate">"A gradient-dependent learning rate"</a></li>
+                <li><a href="#one-descendant">"Exactly one descendant"</a></li>
+                <li><a href="#regression">"A realistic case"</a></li>
+                <li><a href="#drift">"Gradient descent on anything?"</a></li>
+                <li><a href="#fitness">"What “fitness” means"</a></li>
+                <li><a href="#what-it-gets-right">"What the analogy gets right"</a></li>
+                <li><a href="#sources">"Sources"</a></li>
+            </ol>
+        </nav>
+        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<ClaimFigure/></section>
+        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/></section>
+        <section aria-labelledby="counterexample">
+            {prose(include_str!("prose/counterexample.html"))}
+            <DuelFigure state=state live=live/>
+            <DuelSentence live=live/>
+        </section>
+        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/></section>
+        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/></section>
+        <section aria-labelledby="regression">{prose(include_str!("prose/regression.html"))}<RegressionFigure/></section>
+        <section aria-labelledby="drift">{prose(include_str!("prose/drift.html"))}<DriftFigure/></section>
+        <section aria-labelledby="fitness">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/></section>
+        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/></section>
+        <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
+    }
+}

@@ -1,0 +1,60 @@
+//! A chart's markup: a labelled box with three stacked canvases (see `charts::duel`).
+
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::charts::duel::Layers;
+
+/// Handles to a chart's three canvases.
+#[derive(Clone, Copy)]
+pub struct PlotRefs {
+    /// Axes and static curves (plotters).
+    pub base: NodeRef<html::Canvas>,
+    /// The run so far (fast layer).
+    pub trail: NodeRef<html::Canvas>,
+    /// Cleared every frame.
+    pub overlay: NodeRef<html::Canvas>,
+}
+
+impl PlotRefs {
+    /// Fresh handles.
+    pub fn new() -> Self {
+        Self { base: NodeRef::new(), trail: NodeRef::new(), overlay: NodeRef::new() }
+    }
+
+    /// The canvases, once mounted.
+    pub fn layers(&self) -> Option<Layers> {
+        Some(Layers { base: self.base.get_untracked()?, trail: self.trail.get_untracked()?, overlay: self.overlay.get_untracked()? })
+    }
+}
+
+impl Default for PlotRefs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A chart: label, then the canvases. `name` becomes the trail canvas's `data-chart`.
+#[component]
+pub fn Plot(
+    /// Handles filled in when mounted.
+    refs: PlotRefs,
+    /// The `data-chart` name.
+    name: &'static str,
+    /// What the chart shows, for sighted readers and screen readers alike.
+    label: String,
+    /// Extra class on the wrapper (`sgd`, `sel`, `wide`).
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=format!("chart {class}")>
+            <div class="chart-label">{label.clone()}</div>
+            <div class="chart-box">
+                <canvas node_ref=refs.base data-layer="axes" aria-hidden="true"></canvas>
+                <canvas node_ref=refs.trail data-chart=name role="img" aria-label=label></canvas>
+                <canvas node_ref=refs.overlay data-layer="overlay" aria-hidden="true"></canvas>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,31 @@
+//! Whether an element is on screen, so figures off-screen do not animate.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{IntersectionObserver, IntersectionObserverEntry};
+
+/// A signal that is true while `target` intersects the viewport (true until the
+/// observer first reports, and always true where IntersectionObserver is missing).
+pub fn use_on_screen<E>(target: NodeRef<E>) -> Signal<bool>
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    let visible = RwSignal::new(true);
+    Effect::new(move |_| {
+        let Some(el) = target.get() else { return };
+        let Ok(el) = el.dyn_into::<web_sys::Element>() else { return };
+        let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(e) = entries.iter().last().and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok()) {
+                visible.set(e.is_intersecting());
+            }
+        });
+        if let Ok(obs) = IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
+            obs.observe(&el);
+        }
+        // One observer per figure, kept for the page's lifetime.
+        cb.forget();
+    });
+    visible.into()
+}
