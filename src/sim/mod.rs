@@ -12,6 +12,7 @@
 //! pure-Rust `libm` crate, so a seed and parameters give the same run bit for bit on
 //! x86_64 and wasm32 (see [`run::fingerprint`]).
 
+pub mod demos;
 pub mod duel;
 pub mod error;
 pub mod maths;

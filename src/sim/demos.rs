@@ -1,0 +1,187 @@
+//! Small experiments behind the article's explanatory figures: candidates around one
+//! parent (§A.1), one mini-batch of per-example gradients (§B), and descendants per
+//! parent in the model against a Wright–Fisher population (§D, "Fitness").
+
+use rand::distr::weighted::WeightedIndex;
+use rand::Rng;
+use rand_distr::Distribution;
+
+use super::problem::{ExampleGradients, Objective, ToyProblem};
+use super::selection::Selection;
+use super::stats::RunningMean;
+use super::SimRng;
+
+/// f(x) = g·x on the plane: a locally linear landscape with slope |g| along x.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slope {
+    /// The gradient ∇f.
+    pub gradient: [f64; 2],
+}
+
+impl Objective<2> for Slope {
+    fn fitness(&self, x: &[f64; 2]) -> f64 {
+        self.gradient[0] * x[0] + self.gradient[1] * x[1]
+    }
+    fn fitness_gradient(&self, _: &[f64; 2]) -> [f64; 2] {
+        self.gradient
+    }
+}
+
+/// Candidates drawn from one parent at the origin on a [`Slope`], with running
+/// statistics of the accepted ones (spec §A.1: E[ε | accepted] = m(|g|)·ĝ).
+#[derive(Clone, Debug)]
+pub struct CandidateCloud {
+    selection: Selection,
+    slope: Slope,
+    rng: SimRng,
+    /// The most recent candidates and whether each was accepted (for drawing).
+    pub recent: Vec<([f64; 2], bool)>,
+    next: usize,
+    /// Accepted steps' component along ĝ.
+    pub along: RunningMean,
+    /// Accepted steps' component across ĝ.
+    pub across: RunningMean,
+    /// Candidates drawn.
+    pub candidates: u64,
+}
+
+/// How many candidates a cloud keeps for drawing.
+pub const RECENT: usize = 3000;
+
+impl CandidateCloud {
+    /// A cloud for `selection` on slope `gradient` along x, from `rng`.
+    pub fn new(selection: Selection, slope: f64, rng: SimRng) -> Self {
+        Self {
+            selection,
+            slope: Slope { gradient: [slope, 0.0] },
+            rng,
+            recent: Vec::with_capacity(RECENT),
+            next: 0,
+            along: RunningMean::new(),
+            across: RunningMean::new(),
+            candidates: 0,
+        }
+    }
+
+    /// Draws `n` candidates.
+    pub fn draw(&mut self, n: usize) {
+        for _ in 0..n {
+            let (eps, ok) = self.selection.candidate(&self.slope, &[0.0, 0.0], 0.0, &mut self.rng);
+            self.candidates += 1;
+            if ok {
+                self.along.push(eps[0]);
+                self.across.push(eps[1]);
+            }
+            if self.recent.len() < RECENT {
+                self.recent.push((eps, ok));
+            } else {
+                self.recent[self.next] = (eps, ok);
+            }
+            self.next = (self.next + 1) % RECENT;
+        }
+    }
+
+    /// The fraction accepted.
+    pub fn acceptance_rate(&self) -> Option<f64> {
+        (self.candidates > 0).then(|| self.along.count() as f64 / self.candidates as f64)
+    }
+
+    /// The slope |g|.
+    pub fn slope(&self) -> f64 {
+        self.slope.gradient[0]
+    }
+}
+
+/// One mini-batch: the B per-example gradients at θ and their mean (spec §B).
+pub fn draw_batch<R: Rng + ?Sized>(problem: &ToyProblem, theta: &[f64; 4], batch: usize, rng: &mut R) -> (Vec<[f64; 4]>, [f64; 4]) {
+    let grads: Vec<[f64; 4]> = (0..batch).map(|_| problem.example_gradient(theta, rng)).collect();
+    let mut mean = [0.0; 4];
+    for g in &grads {
+        for i in 0..4 {
+            mean[i] += g[i] / batch as f64;
+        }
+    }
+    (grads, mean)
+}
+
+/// Offspring counts in one Wright–Fisher generation: each of the N children picks its
+/// parent with probability proportional to the parent's fitness w. `None` if no
+/// weight is positive and finite.
+pub fn wright_fisher_offspring<R: Rng + ?Sized>(weights: &[f64], rng: &mut R) -> Option<Vec<u32>> {
+    let index = WeightedIndex::new(weights.iter().copied()).ok()?;
+    let mut counts = vec![0u32; weights.len()];
+    for _ in 0..weights.len() {
+        counts[index.sample(rng)] += 1;
+    }
+    Some(counts)
+}
+
+/// Least-squares slope of y on x, `None` when x does not vary.
+pub fn slope_of(xs: &[f64], ys: &[f64]) -> Option<f64> {
+    let n = xs.len().min(ys.len()) as f64;
+    if n < 2.0 {
+        return None;
+    }
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = ys.iter().sum::<f64>() / n;
+    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
+    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::maths::Z_999;
+    use crate::sim::rng_for;
+    use crate::sim::run::{default_problem, default_selection};
+    use crate::sim::theory;
+
+    #[test]
+    fn cloud_mean_matches_theory() {
+        let sel = default_selection();
+        let mut c = CandidateCloud::new(sel, 1.0, rng_for(3, 4));
+        c.draw(200_000);
+        let m = theory::linear_response(&sel.acceptance(), 0.05, 1.0).mean_loop;
+        let z = (c.along.mean().unwrap() - m) / c.along.standard_error().unwrap();
+        assert!(z.abs() < Z_999, "z = {z}");
+        let z_perp = c.across.mean().unwrap() / c.across.standard_error().unwrap();
+        assert!(z_perp.abs() < Z_999, "z⊥ = {z_perp}");
+        assert!(c.recent.len() == RECENT);
+    }
+
+    #[test]
+    fn batch_mean_is_mean_and_hidden_on_line() {
+        let mut rng = rng_for(1, 0);
+        let (g, m) = draw_batch(&default_problem(), &[2.0, -1.5, 0.0, 0.0], 16, &mut rng);
+        assert_eq!(g.len(), 16);
+        for x in &g {
+            assert!((x[3] - 0.5 * x[2]).abs() < 1e-12, "ρ = 1: (g_u, g_v) on the line");
+        }
+        let s: f64 = g.iter().map(|x| x[0]).sum::<f64>() / 16.0;
+        assert!((s - m[0]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wright_fisher_conserves_population_and_favours_fitness() {
+        let mut rng = rng_for(2, 0);
+        let w: Vec<f64> = (0..200).map(|i| if i < 100 { 1.0 } else { 2.0 }).collect();
+        let mut low = RunningMean::new();
+        let mut high = RunningMean::new();
+        for _ in 0..200 {
+            let c = wright_fisher_offspring(&w, &mut rng).unwrap();
+            assert_eq!(c.iter().sum::<u32>(), 200);
+            c[..100].iter().for_each(|x| low.push(f64::from(*x)));
+            c[100..].iter().for_each(|x| high.push(f64::from(*x)));
+        }
+        // Expected offspring: w / w̄ = 2/3 and 4/3. Counts within a generation are
+        // negatively correlated (they sum to N), so the i.i.d. standard error is conservative.
+        for (m, expected) in [(&low, 2.0 / 3.0), (&high, 4.0 / 3.0)] {
+            let z = (m.mean().unwrap() - expected) / m.standard_error().unwrap();
+            assert!(z.abs() < Z_999, "z = {z}");
+        }
+        assert!(wright_fisher_offspring(&[0.0, 0.0], &mut rng).is_none());
+        assert!(wright_fisher_offspring(&[f64::NAN], &mut rng).is_none());
+        assert!((slope_of(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]).unwrap() - 2.0).abs() < 1e-12);
+    }
+}
