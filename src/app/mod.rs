@@ -1,6 +1,7 @@
 //! The page: Leptos components, one per file. Depends on `charts`, `sim` and
 //! `url_state`; nothing depends on it.
 
+pub mod anim;
 pub mod article;
 pub mod browser;
 pub mod duel_figure;

@@ -24,7 +24,11 @@ impl PlotRefs {
 
     /// The canvases, once mounted.
     pub fn layers(&self) -> Option<Layers> {
-        Some(Layers { base: self.base.get_untracked()?, trail: self.trail.get_untracked()?, overlay: self.overlay.get_untracked()? })
+        Some(Layers {
+            base: self.base.get_untracked()?,
+            trail: self.trail.get_untracked()?,
+            overlay: self.overlay.get_untracked()?,
+        })
     }
 }
 
@@ -57,4 +61,34 @@ pub fn Plot(
             </div>
         </div>
     }
+}
+
+/// Sizes a chart's canvases and draws its axes and static curves; returns the frame
+/// for the fast layer, or `None` while the chart is not laid out or cannot draw
+/// (a drawing failure is logged once to the console, never panics).
+pub fn paint_base(
+    refs: &PlotRefs,
+    axes: &crate::charts::plane::Axes,
+    curves: &[crate::charts::plane::Curve],
+) -> Option<crate::charts::Frame> {
+    use crate::charts::plane::{draw_axes, fit_canvas};
+    let layers = refs.layers()?;
+    let dpr = super::browser::device_pixel_ratio();
+    fit_canvas(&layers.base, dpr)?;
+    fit_canvas(&layers.trail, dpr);
+    fit_canvas(&layers.overlay, dpr);
+    let palette = crate::charts::Palette::for_scheme(super::browser::prefers_dark());
+    match draw_axes(&layers.base, axes, curves, &palette, dpr) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            web_sys::console::error_1(&format!("drawing failed: {}", e.0).into());
+            None
+        }
+    }
+}
+
+/// The 2-D context of a canvas.
+pub fn context2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
 }

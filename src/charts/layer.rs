@@ -32,7 +32,13 @@ pub fn clip_to(ctx: &CanvasRenderingContext2d, f: &Frame) {
 }
 
 /// Strokes the polyline through `points` (data coordinates) in one path.
-pub fn polyline(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator<Item = (f64, f64)>, color: &str, width: f64) {
+pub fn polyline(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    points: impl Iterator<Item = (f64, f64)>,
+    color: &str,
+    width: f64,
+) {
     ctx.save();
     clip_to(ctx, f);
     ctx.begin_path();
@@ -54,7 +60,14 @@ pub fn polyline(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator
 }
 
 /// Draws markers at `points` (data coordinates) in one fill.
-pub fn markers(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator<Item = (f64, f64)>, marker: Marker, color: &str, size: f64) {
+pub fn markers(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    points: impl Iterator<Item = (f64, f64)>,
+    marker: Marker,
+    color: &str,
+    size: f64,
+) {
     let s = size * f.dpr;
     ctx.set_fill_style_str(color);
     for (x, y) in points {
@@ -89,7 +102,16 @@ pub fn ring(ctx: &CanvasRenderingContext2d, f: &Frame, x: f64, y: f64, color: &s
 
 /// An ellipse (data coordinates) with semi-axes `a`, `b` at `angle`, stroked dashed.
 #[allow(clippy::too_many_arguments)]
-pub fn ellipse(ctx: &CanvasRenderingContext2d, f: &Frame, center: (f64, f64), a: f64, b: f64, angle: f64, color: &str, dashed: bool) {
+pub fn ellipse(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    center: (f64, f64),
+    a: f64,
+    b: f64,
+    angle: f64,
+    color: &str,
+    dashed: bool,
+) {
     let (c, s) = (angle.cos(), angle.sin());
     let pts = (0..=96).map(|i| {
         let t = i as f64 / 96.0 * std::f64::consts::TAU;
@@ -102,5 +124,36 @@ pub fn ellipse(ctx: &CanvasRenderingContext2d, f: &Frame, center: (f64, f64), a:
         let _ = ctx.set_line_dash(&dash);
     }
     polyline(ctx, f, pts, color, 1.25);
+    ctx.restore();
+}
+
+/// An arrow from `from` to `to` (data coordinates), solid or dashed.
+pub fn arrow(ctx: &CanvasRenderingContext2d, f: &Frame, from: (f64, f64), to: (f64, f64), color: &str, dashed: bool) {
+    let (x0, y0) = f.map(from.0, from.1);
+    let (x1, y1) = f.map(to.0, to.1);
+    let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+    if !(len.is_finite() && len > 0.5) {
+        return;
+    }
+    let (ux, uy) = ((x1 - x0) / len, (y1 - y0) / len);
+    let head = (9.0 * f.dpr).min(0.5 * len);
+    ctx.save();
+    ctx.set_stroke_style_str(color);
+    ctx.set_fill_style_str(color);
+    ctx.set_line_width(2.0 * f.dpr);
+    if dashed {
+        let _ = ctx.set_line_dash(&js_sys::Array::of2(&(5.0 * f.dpr).into(), &(3.0 * f.dpr).into()));
+    }
+    ctx.begin_path();
+    ctx.move_to(x0, y0);
+    ctx.line_to(x1 - ux * head, y1 - uy * head);
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    ctx.begin_path();
+    ctx.move_to(x1, y1);
+    ctx.line_to(x1 - ux * head - uy * head * 0.5, y1 - uy * head + ux * head * 0.5);
+    ctx.line_to(x1 - ux * head + uy * head * 0.5, y1 - uy * head - ux * head * 0.5);
+    ctx.close_path();
+    ctx.fill();
     ctx.restore();
 }

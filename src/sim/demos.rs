@@ -93,7 +93,12 @@ impl CandidateCloud {
 }
 
 /// One mini-batch: the B per-example gradients at θ and their mean (spec §B).
-pub fn draw_batch<R: Rng + ?Sized>(problem: &ToyProblem, theta: &[f64; 4], batch: usize, rng: &mut R) -> (Vec<[f64; 4]>, [f64; 4]) {
+pub fn draw_batch<R: Rng + ?Sized>(
+    problem: &ToyProblem,
+    theta: &[f64; 4],
+    batch: usize,
+    rng: &mut R,
+) -> (Vec<[f64; 4]>, [f64; 4]) {
     let grads: Vec<[f64; 4]> = (0..batch).map(|_| problem.example_gradient(theta, rng)).collect();
     let mut mean = [0.0; 4];
     for g in &grads {
@@ -163,6 +168,27 @@ mod tests {
     }
 
     #[test]
+    fn loop_is_keep_with_rejections_skipped() {
+        use crate::sim::selection::{Acceptance, Mutation, StepRule};
+        let make = |rule| {
+            Selection::new(Mutation::Gaussian { sigma: 0.3 }, Acceptance::Logistic { beta: 10.0 }, rule).unwrap()
+        };
+        let bowl = Bowl { h: [1.0, 0.25] };
+        let mut lp = GhostWalk::new(make(StepRule::Loop { cap: 1000 }), bowl, [2.0, -1.5], rng_for(5, 0));
+        let mut kp = GhostWalk::new(make(StepRule::Keep), bowl, [2.0, -1.5], rng_for(5, 0));
+        for _ in 0..50 {
+            lp.step();
+        }
+        while kp.candidates < lp.candidates {
+            kp.step();
+        }
+        let mut keep_moves = kp.path.clone();
+        keep_moves.dedup();
+        assert_eq!(keep_moves, lp.path, "same candidates, same accepted path");
+        assert_eq!(kp.accepted, lp.accepted);
+    }
+
+    #[test]
     fn wright_fisher_conserves_population_and_favours_fitness() {
         let mut rng = rng_for(2, 0);
         let w: Vec<f64> = (0..200).map(|i| if i < 100 { 1.0 } else { 2.0 }).collect();
@@ -183,5 +209,94 @@ mod tests {
         assert!(wright_fisher_offspring(&[0.0, 0.0], &mut rng).is_none());
         assert!(wright_fisher_offspring(&[f64::NAN], &mut rng).is_none());
         assert!((slope_of(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]).unwrap() - 2.0).abs() < 1e-12);
+    }
+}
+
+/// f = −(h₀x₀² + h₁x₁²)/2: the toy problem's active plane on its own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bowl {
+    /// The curvatures.
+    pub h: [f64; 2],
+}
+
+impl Objective<2> for Bowl {
+    fn fitness(&self, x: &[f64; 2]) -> f64 {
+        -0.5 * (self.h[0] * x[0] * x[0] + self.h[1] * x[1] * x[1])
+    }
+    fn fitness_gradient(&self, x: &[f64; 2]) -> [f64; 2] {
+        [-self.h[0] * x[0], -self.h[1] * x[1]]
+    }
+}
+
+/// A selection walk on a [`Bowl`] that remembers every candidate of its latest step,
+/// for showing the rejected ("ghost") candidates (spec §A, LOOP and KEEP).
+#[derive(Clone, Debug)]
+pub struct GhostWalk {
+    selection: Selection,
+    bowl: Bowl,
+    rng: SimRng,
+    /// The current parent.
+    pub theta: [f64; 2],
+    /// The path of parents.
+    pub path: Vec<[f64; 2]>,
+    /// The latest step's candidates, from the parent it started at, and whether accepted.
+    pub latest: Vec<([f64; 2], bool)>,
+    /// The parent the latest step started from.
+    pub parent: [f64; 2],
+    /// Steps (generations) taken.
+    pub steps: u64,
+    /// Candidates drawn in all.
+    pub candidates: u64,
+    /// Candidates accepted in all.
+    pub accepted: u64,
+}
+
+impl GhostWalk {
+    /// A walk from `start`.
+    pub fn new(selection: Selection, bowl: Bowl, start: [f64; 2], rng: SimRng) -> Self {
+        Self {
+            selection,
+            bowl,
+            rng,
+            theta: start,
+            path: vec![start],
+            latest: Vec::new(),
+            parent: start,
+            steps: 0,
+            candidates: 0,
+            accepted: 0,
+        }
+    }
+
+    /// One step (LOOP: until accepted or the cap; KEEP: one candidate).
+    pub fn step(&mut self) {
+        let fx = self.bowl.fitness(&self.theta);
+        let cap = match self.selection.rule() {
+            super::selection::StepRule::Loop { cap } => cap,
+            super::selection::StepRule::Keep => 1,
+        };
+        self.latest.clear();
+        self.parent = self.theta;
+        for _ in 0..cap {
+            let (eps, ok) = self.selection.candidate(&self.bowl, &self.theta, fx, &mut self.rng);
+            self.candidates += 1;
+            if self.latest.len() < 10_000 {
+                self.latest.push((eps, ok));
+            }
+            if ok {
+                self.accepted += 1;
+                self.theta = [self.theta[0] + eps[0], self.theta[1] + eps[1]];
+                break;
+            }
+        }
+        self.steps += 1;
+        if self.path.len() < 100_000 {
+            self.path.push(self.theta);
+        }
+    }
+
+    /// The current loss −f.
+    pub fn loss(&self) -> f64 {
+        -self.bowl.fitness(&self.theta)
     }
 }
