@@ -15,6 +15,7 @@
 pub mod demos;
 pub mod duel;
 pub mod error;
+pub mod experiments;
 pub mod maths;
 pub mod problem;
 pub mod regression;
