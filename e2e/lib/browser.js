@@ -169,10 +169,15 @@ export function canvasColours(page) {
   );
 }
 
+/** The path of e2e/screenshots/NAME.png, making the folder if need be. */
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}
+
 /** Saves a full-page screenshot as e2e/screenshots/NAME.png. */
 export async function screenshot(page, name) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   open,
   problems,
   screenshot,
+  screenshotPath,
   waitFor,
   waitForStep,
   waitForStepBetween,
@@ -74,41 +75,60 @@ test('both panels draw: no chart canvas is a single colour', { timeout: 60_000 }
   try {
     await waitForStep(page, 300);
     await waitForCharts(page);
+    await screenshot(page, 'desktop');
     const found = await canvasColours(page);
     for (const name of CHARTS) {
       const canvases = found.filter((c) => c.chart === name);
       assert.ok(canvases.length >= 1, `no canvas with data-chart="${name}"`);
       for (const c of canvases) assert.ok(c.colours > 1, `${name} (${c.width}×${c.height}) is all one colour`);
     }
-    await screenshot(page, 'desktop');
   } finally {
     await context.close();
   }
 });
+
+/**
+ * The page's width against the viewport's, and every visible chart, button and form field
+ * of the duel that sticks out of the viewport horizontally.
+ */
+function measureWidth(page) {
+  return page.evaluate(() => {
+    const offenders = [...document.querySelectorAll('#duel canvas[data-chart], #duel [data-action], #duel [name]')]
+      .filter((el) => el.checkVisibility({ visibilityProperty: true }))
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        const name = el.dataset.chart ?? el.dataset.action ?? el.getAttribute('name');
+        return { name, left: Math.round(r.left), right: Math.round(r.right) };
+      })
+      .filter((r) => r.left < -1 || r.right > window.innerWidth + 1);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, offenders };
+  });
+}
 
 test('on a phone (390 px wide) everything shows without horizontal scrolling', { timeout: 60_000 }, async () => {
   const { page, context } = await open(browser, '?seed=42&t=300', { viewport: PHONE });
   try {
     await waitForStep(page, 300);
     await waitForCharts(page);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    assert.ok(scrollWidth <= innerWidth, `page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
-
-    // Every chart and every button lies within the viewport's width and has a size.
-    const outside = await page.$$eval('#duel canvas[data-chart], #duel [data-action]', (els) =>
-      els
-        .map((el) => {
-          const r = el.getBoundingClientRect();
-          const name = el.dataset.chart ?? el.dataset.action;
-          return { name, left: Math.round(r.left), right: Math.round(r.right), width: Math.round(r.width) };
-        })
-        .filter((r) => r.width <= 0 || r.left < -1 || r.right > window.innerWidth + 1),
-    );
-    assert.deepEqual(outside, [], 'charts or buttons cut off or hidden at phone width');
     await screenshot(page, 'phone');
+
+    // Every chart is shown, with a size.
+    const hidden = await page.$$eval('#duel canvas[data-chart]', (els) =>
+      els.filter((el) => !el.checkVisibility({ visibilityProperty: true }) || el.getBoundingClientRect().width < 1).map((el) => el.dataset.chart),
+    );
+    assert.deepEqual(hidden, [], 'charts not shown at phone width');
+
+    // As loaded, and again with every collapsible part of the figure opened.
+    for (const state of ['as loaded', 'with every <details> in #duel open']) {
+      if (state !== 'as loaded') {
+        await page.$$eval('#duel details', (els) => els.forEach((el) => (el.open = true)));
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        await page.locator('#duel').screenshot({ path: screenshotPath('phone-duel-open') });
+      }
+      const { scrollWidth, innerWidth, offenders } = await measureWidth(page);
+      assert.ok(scrollWidth <= innerWidth, `${state}: page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+      assert.deepEqual(offenders, [], `${state}: charts, buttons or fields stick out of the ${innerWidth} px viewport`);
+    }
   } finally {
     await context.close();
   }
