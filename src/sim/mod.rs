@@ -13,12 +13,15 @@
 //! x86_64 and wasm32 (see [`run::fingerprint`]).
 
 pub mod demos;
+pub mod drift_field;
 pub mod duel;
 pub mod error;
 pub mod experiments;
 pub mod maths;
 pub mod problem;
+pub mod quadratic;
 pub mod regression;
+pub mod regression_lab;
 pub mod run;
 pub mod selection;
 pub mod sgd;
