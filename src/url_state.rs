@@ -116,7 +116,8 @@ impl Reader {
                     c
                 }
                 _ => {
-                    self.notices.push(format!("{key} {} is not a whole number; using the default {default}.", shown(raw)));
+                    self.notices
+                        .push(format!("{key} {} is not a whole number; using the default {default}.", shown(raw)));
                     default
                 }
             }
@@ -129,15 +130,21 @@ impl Reader {
             Some((_, v)) => *v,
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.notices.push(format!("{key} {} is not one of {}; using the default.", shown(raw), names.join(", ")));
+                self.notices.push(format!(
+                    "{key} {} is not one of {}; using the default.",
+                    shown(raw),
+                    names.join(", ")
+                ));
                 default
             }
         }
     }
 }
 
-const Z_OPTIONS: [(&str, ZDistribution); 2] = [("rademacher", ZDistribution::Rademacher), ("gaussian", ZDistribution::Gaussian)];
-const MUTATION_OPTIONS: [(&str, MutationShape); 2] = [("gaussian", MutationShape::Gaussian), ("ball", MutationShape::Ball)];
+const Z_OPTIONS: [(&str, ZDistribution); 2] =
+    [("rademacher", ZDistribution::Rademacher), ("gaussian", ZDistribution::Gaussian)];
+const MUTATION_OPTIONS: [(&str, MutationShape); 2] =
+    [("gaussian", MutationShape::Gaussian), ("ball", MutationShape::Ball)];
 const ACCEPTANCE_OPTIONS: [(&str, AcceptanceKind); 4] = [
     ("logistic", AcceptanceKind::Logistic),
     ("metropolis", AcceptanceKind::Metropolis),
@@ -164,12 +171,46 @@ pub mod range {
     pub const RHO: (f64, f64) = (-1.0, 1.0);
 }
 
+/// Named scenes for the centrepiece, for a teacher's menu and for links (`?preset=id`).
+pub const PRESETS: [(&str, &str); 7] = [
+    ("perfectly-correlated", "Perfectly correlated (ρ = 1, the reply's case)"),
+    ("partly-correlated", "Partly correlated (ρ = 0.5)"),
+    ("anti-correlated", "Anti-correlated (ρ = −1)"),
+    ("gaussian-data", "Gaussian data (z ~ N(0, 1))"),
+    ("big-mutations", "Big mutations saturate (s = 0.3)"),
+    ("keep", "KEEP instead of LOOP"),
+    ("large-batch", "Large batch (B = 256)"),
+];
+
+/// The parameters of preset `id`, keeping `seed`; `None` for an unknown id.
+pub fn preset(id: &str, seed: u64) -> Option<DuelParams> {
+    let d = DuelParams { seed, ..DuelParams::default() };
+    Some(match id {
+        "perfectly-correlated" => d,
+        "partly-correlated" => DuelParams { rho: 0.5, ..d },
+        "anti-correlated" => DuelParams { rho: -1.0, ..d },
+        "gaussian-data" => DuelParams { z: ZDistribution::Gaussian, ..d },
+        "big-mutations" => DuelParams { sigma: 0.3, ..d },
+        "keep" => DuelParams { rule: RuleKind::Keep, ..d },
+        "large-batch" => DuelParams { batch: 256, ..d },
+        _ => return None,
+    })
+}
+
 /// Reads a query string (with or without the leading `?`). Never fails.
 pub fn parse(query: &str) -> Parsed {
     let mut state = PageState::default();
     let d = DuelParams::default();
     let mut r = Reader { notices: Vec::new() };
     let q = query.strip_prefix('?').unwrap_or(query);
+    // A preset sets the scene first; explicit keys after it still apply.
+    if let Some(id) = q.split('&').find_map(|p| p.strip_prefix("preset=")) {
+        let id = percent_decode(id).unwrap_or_default();
+        match preset(&id, state.params.seed) {
+            Some(p) => state.params = p,
+            None => r.notices.push(format!("preset {} is not one of the scenes; using the defaults.", shown(&id))),
+        }
+    }
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (Some(key), Some(raw)) = (percent_decode(k), percent_decode(v)) else {
@@ -196,10 +237,15 @@ pub fn parse(query: &str) -> Parsed {
             "mutation" => p.mutation = r.choice("mutation", &raw, &MUTATION_OPTIONS, d.mutation),
             "acceptance" => p.acceptance = r.choice("acceptance", &raw, &ACCEPTANCE_OPTIONS, d.acceptance),
             "beta" => p.beta = r.number("beta", &raw, range::BETA.0, range::BETA.1, d.beta),
-            "N" | "population" => p.population = r.number("N", &raw, range::POPULATION.0, range::POPULATION.1, d.population),
+            "N" | "population" => {
+                p.population = r.number("N", &raw, range::POPULATION.0, range::POPULATION.1, d.population)
+            }
             "rule" => p.rule = r.choice("rule", &raw, &RULE_OPTIONS, d.rule),
+            "preset" => {} // applied above
             "embed" => {
-                let ok = !raw.is_empty() && raw.len() <= MAX_VALUE_LEN && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                let ok = !raw.is_empty()
+                    && raw.len() <= MAX_VALUE_LEN
+                    && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
                 if ok {
                     state.embed = Some(raw);
                 } else {
@@ -288,6 +334,21 @@ mod tests {
         let p = parse(&huge);
         assert_eq!(p.state.params.sigma, 0.05);
         assert!(p.notices[0].len() < 200);
+    }
+
+    #[test]
+    fn presets_apply_and_explicit_keys_override() {
+        let p = parse("?preset=partly-correlated&seed=9");
+        assert!(p.notices.is_empty());
+        assert_eq!(p.state.params, DuelParams { rho: 0.5, seed: 9, ..DuelParams::default() });
+        let p = parse("?preset=keep&rule=loop");
+        assert_eq!(p.state.params.rule, RuleKind::Loop);
+        assert_eq!(parse("?preset=nope").notices.len(), 1);
+        for (id, _) in PRESETS {
+            let params = preset(id, 1).unwrap();
+            assert!(params.validate().is_ok(), "{id}");
+            assert_eq!(parse(&to_query(&params, None, None)).state.params, params, "{id} round-trips");
+        }
     }
 
     #[test]

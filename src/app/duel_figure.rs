@@ -5,14 +5,17 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::browser::{device_pixel_ratio, document_hidden, fresh_seed, now_ms, prefers_dark, prefers_reduced_motion, replace_query};
+use super::browser::{
+    device_pixel_ratio, document_hidden, fresh_seed, now_ms, prefers_dark, prefers_reduced_motion, replace_query,
+};
 use super::readout::{fmt, Readout};
+use super::share;
 use super::ticker::Ticker;
 use crate::charts::duel::{chart_name, DuelPainter, Layers, Model, View, CHARTS};
 use crate::charts::Palette;
 use crate::sim::duel::{AcceptanceKind, Duel, DuelParams, MutationShape, RuleKind};
 use crate::sim::ZDistribution;
-use crate::url_state::{range, to_query, PageState};
+use crate::url_state::{preset, range, to_query, PageState, FORMAT_VERSION, PRESETS};
 
 /// Steps per second the speed slider offers; the last is "as fast as the machine allows".
 pub const SPEEDS: [f64; 11] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, f64::INFINITY];
@@ -74,7 +77,11 @@ struct ChartRefs {
 fn collect_layers(refs: &[ChartRefs; 6]) -> Option<[Layers; 6]> {
     let mut out: Vec<Layers> = Vec::with_capacity(6);
     for r in refs {
-        out.push(Layers { base: r.base.get_untracked()?, trail: r.trail.get_untracked()?, overlay: r.overlay.get_untracked()? });
+        out.push(Layers {
+            base: r.base.get_untracked()?,
+            trail: r.trail.get_untracked()?,
+            overlay: r.overlay.get_untracked()?,
+        });
     }
     out.try_into().ok()
 }
@@ -113,7 +120,8 @@ pub fn DuelFigure(
     #[prop(optional)]
     live: Option<RwSignal<Snapshot>>,
 ) -> impl IntoView {
-    let mut first = Duel::new(state.params).unwrap_or_else(|_| Duel::new(DuelParams::default()).expect("defaults are valid"));
+    let mut first =
+        Duel::new(state.params).unwrap_or_else(|_| Duel::new(DuelParams::default()).expect("defaults are valid"));
     if let Some(t) = state.t {
         let _ = first.advance(t);
     }
@@ -125,6 +133,7 @@ pub fn DuelFigure(
     let playing = RwSignal::new(state.t.is_none() && !prefers_reduced_motion());
     let speed = RwSignal::new(DEFAULT_SPEED);
     let message = RwSignal::new(None::<String>);
+    let shared = RwSignal::new(None::<String>);
     let embed = StoredValue::new(state.embed.clone());
     let refs: [ChartRefs; 6] =
         std::array::from_fn(|_| ChartRefs { base: NodeRef::new(), trail: NodeRef::new(), overlay: NodeRef::new() });
@@ -141,7 +150,9 @@ pub fn DuelFigure(
     };
     let refresh = move || {
         if let Some(layers) = collect_layers(&refs) {
-            sim.with_value(|d| painter.update_value(|p| report(p.update(d, &layers, &palette(), device_pixel_ratio()))));
+            sim.with_value(|d| {
+                painter.update_value(|p| report(p.update(d, &layers, &palette(), device_pixel_ratio())))
+            });
         }
         snapshot.set(sim.with_value(Snapshot::of));
     };
@@ -234,27 +245,35 @@ pub fn DuelFigure(
         write_url();
     };
 
-    let charts = CHARTS.iter().enumerate().map(|(i, (model, view))| {
-        let r = refs[i];
-        let name = chart_name(*model, *view);
-        let cls = if *model == Model::Sgd { "chart sgd" } else { "chart sel" };
-        let label = format!("{}: {}", model_label(*model), view_label(*view));
-        let row = match view { View::Active => 0, View::Hidden => 2, View::Steps => 4 };
-        let order = format!("order: {}", row + usize::from(*model == Model::Selection));
-        view! {
-            <div class=cls style=order>
-                <div class="chart-label">
-                    <span class=if *model == Model::Sgd { "key sgd" } else { "key sel" } aria-hidden="true"></span>
-                    {label.clone()}
+    let charts = CHARTS
+        .iter()
+        .enumerate()
+        .map(|(i, (model, view))| {
+            let r = refs[i];
+            let name = chart_name(*model, *view);
+            let cls = if *model == Model::Sgd { "chart sgd" } else { "chart sel" };
+            let label = format!("{}: {}", model_label(*model), view_label(*view));
+            let row = match view {
+                View::Active => 0,
+                View::Hidden => 2,
+                View::Steps => 4,
+            };
+            let order = format!("order: {}", row + usize::from(*model == Model::Selection));
+            view! {
+                <div class=cls style=order>
+                    <div class="chart-label">
+                        <span class=if *model == Model::Sgd { "key sgd" } else { "key sel" } aria-hidden="true"></span>
+                        {label.clone()}
+                    </div>
+                    <div class="chart-box">
+                        <canvas node_ref=r.base data-layer="axes" aria-hidden="true"></canvas>
+                        <canvas node_ref=r.trail data-chart=name role="img" aria-label=label></canvas>
+                        <canvas node_ref=r.overlay data-layer="overlay" aria-hidden="true"></canvas>
+                    </div>
                 </div>
-                <div class="chart-box">
-                    <canvas node_ref=r.base data-layer="axes" aria-hidden="true"></canvas>
-                    <canvas node_ref=r.trail data-chart=name role="img" aria-label=label></canvas>
-                    <canvas node_ref=r.overlay data-layer="overlay" aria-hidden="true"></canvas>
-                </div>
-            </div>
-        }
-    }).collect_view();
+            }
+        })
+        .collect_view();
 
     let sgd_r = Signal::derive(move || snapshot.get().sgd.map(|x| x.0));
     let sgd_lo = Signal::derive(move || snapshot.get().sgd.map(|x| x.1));
@@ -307,6 +326,49 @@ pub fn DuelFigure(
                 <button type="button" data-action="new-seed" on:click=move |_| commit(&|p| p.seed = fresh_seed())>"New seed"</button>
                 <span class="clock">"step " <Readout name="duel.step" value=step digits=0/></span>
             </div>
+            <div class="toolbar share" role="group" aria-label="Scenes, sharing and export">
+                <label>"Scene "
+                    <select name="preset" on:change=move |ev| {
+                        if let Some(p) = preset(&input_value(&ev), params.get_untracked().seed) { restart(p) }
+                    }>
+                        <option value="">"Choose a scene…"</option>
+                        {PRESETS.iter().map(|(id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" data-action="copy-link" on:click=move |_| {
+                    write_url();
+                    let link = format!("{}{}", share::page_base(), super::browser::location_search());
+                    share::copy_text(&link);
+                    shared.set(Some(link));
+                }>"Copy link"</button>
+                <button type="button" data-action="copy-embed" on:click=move |_| {
+                    let t = (!playing.get_untracked()).then(|| sim.with_value(|d| d.steps()));
+                    let q = to_query(&params.get_untracked(), t, Some("duel"));
+                    let code = share::embed_snippet(&q, "Mini-batch SGD against selection (interactive figure)");
+                    share::copy_text(&code);
+                    shared.set(Some(code));
+                }>"Copy embed code"</button>
+                <button type="button" data-action="png" on:click=move |_| share::download_png("duel", palette().background)>"PNG"</button>
+                <button type="button" data-action="csv" on:click=move |_| {
+                    let p = params.get_untracked();
+                    let header = vec![
+                        format!("selection-sgd {} (link format {FORMAT_VERSION})", env!("CARGO_PKG_VERSION")),
+                        format!("seed {}", p.seed),
+                        format!("parameters {}", to_query(&p, Some(sim.with_value(|d| d.steps())), None)),
+                        "the toy problem of models.md section B; theta0 = (2, -1.5, 0, 0)".to_string(),
+                    ];
+                    share::download("duel.csv", "text/csv", &sim.with_value(|d| d.to_csv(&header)));
+                }>"CSV"</button>
+            </div>
+            <Show when=move || shared.get().is_some()>
+                <p class="shared">
+                    <label>"Copied — or copy it from here: "
+                        <input type="text" readonly name="shared" prop:value=move || shared.get().unwrap_or_default()
+                            on:focus=move |ev| { if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); } }/>
+                    </label>
+                    <button type="button" data-action="close-shared" on:click=move |_| shared.set(None)>"Close"</button>
+                </p>
+            </Show>
             <p class="status" role="status">{move || message.get()}</p>
             <div class="duel-grid">
                 {charts}

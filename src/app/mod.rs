@@ -9,6 +9,7 @@ pub mod figures;
 pub mod panic;
 pub mod plot;
 pub mod readout;
+pub mod share;
 pub mod ticker;
 pub mod visibility;
 
@@ -51,6 +52,7 @@ pub fn App(
     let Parsed { state, mut notices } = parsed;
     if let Some(id) = state.embed.clone() {
         if let Some(figure) = figure_by_id(&id, &state) {
+            request_animation_frame(move || share::report_height_to_parent(id));
             return view! { <LinkNotice notices=notices/><main class="embed">{figure}</main> }.into_any();
         }
         notices.push(format!("There is no figure called “{id}”; showing the whole page."));

@@ -314,6 +314,33 @@ impl Duel {
     }
 }
 
+impl Duel {
+    /// Both paths as CSV, one row per step: the shared clock, SGD's θ and step, and
+    /// selection's θ and step (empty where a model stopped). `header` lines are written
+    /// first as `# ` comments (parameters, seed, version).
+    pub fn to_csv(&self, header: &[String]) -> String {
+        let mut out = String::new();
+        for h in header {
+            out.push_str("# ");
+            out.push_str(&h.replace(['\n', '\r'], " "));
+            out.push('\n');
+        }
+        out.push_str("step,sgd_a,sgd_b,sgd_u,sgd_v,sel_a,sel_b,sel_u,sel_v\n");
+        let rows = self.sgd_record.path.len().max(self.sel_record.path.len());
+        for i in 0..rows {
+            out.push_str(&i.to_string());
+            for path in [&self.sgd_record.path, &self.sel_record.path] {
+                match path.get(i) {
+                    Some(t) => t.iter().for_each(|x| out.push_str(&format!(",{x}"))),
+                    None => out.push_str(",,,,"),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// The most steps a link may ask to replay at load.
 pub const MAX_REPLAY_STEPS: u64 = 100_000;
 
@@ -347,6 +374,20 @@ mod tests {
         assert_eq!(d.sgd_record.path.len(), 301);
         let rate = d.acceptance_rate().unwrap();
         assert!(rate > 0.2 && rate < 0.8, "{rate}");
+    }
+
+    #[test]
+    fn csv_has_header_and_one_row_per_step() {
+        let mut d = Duel::new(DuelParams::default()).unwrap();
+        d.advance(10).unwrap();
+        let csv = d.to_csv(&["seed=42".into(), "two\nlines".into()]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "# seed=42");
+        assert_eq!(lines[1], "# two lines");
+        assert!(lines[2].starts_with("step,sgd_a"));
+        assert_eq!(lines.len(), 3 + 11);
+        assert!(lines[3].starts_with("0,2,-1.5,0,0,2,-1.5,0,0"));
+        assert_eq!(lines[13].split(',').count(), 9);
     }
 
     #[test]
