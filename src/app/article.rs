@@ -18,7 +18,8 @@ fn prose(html: &'static str) -> impl IntoView {
 }
 
 /// The ids of every figure, in page order.
-pub const FIGURE_IDS: [&str; 9] = ["claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
+pub const FIGURE_IDS: [&str; 9] =
+    ["claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
 
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {

@@ -26,7 +26,11 @@ pub struct Ticker {
 impl Ticker {
     /// A ticker calling `on_frame(timestamp_ms)`; it keeps going while that returns true.
     pub fn new(on_frame: impl FnMut(f64) -> bool + 'static) -> Self {
-        let inner = Rc::new(Inner { scheduled: Cell::new(false), on_frame: RefCell::new(Box::new(on_frame)), closure: RefCell::new(None) });
+        let inner = Rc::new(Inner {
+            scheduled: Cell::new(false),
+            on_frame: RefCell::new(Box::new(on_frame)),
+            closure: RefCell::new(None),
+        });
         let weak = Rc::downgrade(&inner);
         let closure = Closure::<dyn FnMut(f64)>::new(move |ts: f64| {
             let Some(inner) = weak.upgrade() else { return };

@@ -133,7 +133,16 @@ impl DuelPainter {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn repaint_one(&mut self, i: usize, model: Model, view: View, duel: &Duel, l: &Layers, p: &Palette, dpr: f64) -> Result<(), DrawError> {
+    fn repaint_one(
+        &mut self,
+        i: usize,
+        model: Model,
+        view: View,
+        duel: &Duel,
+        l: &Layers,
+        p: &Palette,
+        dpr: f64,
+    ) -> Result<(), DrawError> {
         let Some(_) = fit_canvas(&l.base, dpr) else {
             self.states[i] = ChartState::default();
             return Ok(());
@@ -189,7 +198,9 @@ impl DuelPainter {
                     Model::Selection if params.mutation == MutationShape::Gaussian => {
                         let acc = params.acceptance_rule();
                         let path = match params.rule {
-                            RuleKind::Loop => theory::selection_mean_path(duel.problem(), &acc, params.sigma, start, 400),
+                            RuleKind::Loop => {
+                                theory::selection_mean_path(duel.problem(), &acc, params.sigma, start, 400)
+                            }
                             RuleKind::Keep => theory::keep_mean_path(duel.problem(), &acc, params.sigma, start, 400),
                         };
                         Some(path.into_iter().map(|x| (x[0], x[1])).collect())
@@ -199,7 +210,10 @@ impl DuelPainter {
                 if let Some(points) = theory_path {
                     curves.push(Curve { points, color, dashed: true, width: 1.5 });
                 }
-                (Axes { x: (-ACTIVE_HALF, ACTIVE_HALF), y: (-ACTIVE_HALF, ACTIVE_HALF), x_label: "a", y_label: "b" }, curves)
+                (
+                    Axes { x: (-ACTIVE_HALF, ACTIVE_HALF), y: (-ACTIVE_HALF, ACTIVE_HALF), x_label: "a", y_label: "b" },
+                    curves,
+                )
             }
             View::Hidden => {
                 let h = self.hidden_half;
@@ -208,7 +222,12 @@ impl DuelPainter {
                 if model == Model::Sgd && pr.rho.abs() == 1.0 && pr.c_u != 0.0 {
                     // ρ = ±1: the path stays on v = ±(c_v/c_u)·u exactly (§B).
                     let slope = pr.rho * pr.c_v / pr.c_u;
-                    curves.push(Curve { points: vec![(-h, -h * slope), (h, h * slope)], color: p.theory, dashed: true, width: 1.0 });
+                    curves.push(Curve {
+                        points: vec![(-h, -h * slope), (h, h * slope)],
+                        color: p.theory,
+                        dashed: true,
+                        width: 1.0,
+                    });
                 }
                 (Axes { x: (-h, h), y: (-h, h), x_label: "u", y_label: "v" }, curves)
             }
@@ -221,13 +240,22 @@ impl DuelPainter {
                     }
                     Model::Selection => [[params.sigma * params.sigma, 0.0], [0.0, params.sigma * params.sigma]],
                 };
-                let curves = vec![Curve { points: covariance_ellipse(cov, 2.0), color: p.theory, dashed: true, width: 1.0 }];
+                let curves =
+                    vec![Curve { points: covariance_ellipse(cov, 2.0), color: p.theory, dashed: true, width: 1.0 }];
                 (Axes { x: (-h, h), y: (-h, h), x_label: "Δu", y_label: "Δv" }, curves)
             }
         }
     }
 
-    fn draw_new(&mut self, i: usize, model: Model, view: View, duel: &Duel, l: &Layers, p: &Palette) -> Result<(), DrawError> {
+    fn draw_new(
+        &mut self,
+        i: usize,
+        model: Model,
+        view: View,
+        duel: &Duel,
+        l: &Layers,
+        p: &Palette,
+    ) -> Result<(), DrawError> {
         let st = &mut self.states[i];
         let Some(frame) = st.frame else { return Ok(()) };
         let rec = record(duel, model);
@@ -247,7 +275,14 @@ impl DuelPainter {
             View::Steps => {
                 if rec.hidden_steps.len() > st.drawn {
                     ctx.set_global_alpha(0.55);
-                    layer::markers(&ctx, &frame, rec.hidden_steps[st.drawn..].iter().map(|s| (s[0], s[1])), marker(model), color, 4.0);
+                    layer::markers(
+                        &ctx,
+                        &frame,
+                        rec.hidden_steps[st.drawn..].iter().map(|s| (s[0], s[1])),
+                        marker(model),
+                        color,
+                        4.0,
+                    );
                     ctx.set_global_alpha(1.0);
                 }
                 st.drawn = rec.hidden_steps.len();
@@ -256,7 +291,15 @@ impl DuelPainter {
         Ok(())
     }
 
-    fn draw_overlay(&self, i: usize, model: Model, view: View, duel: &Duel, l: &Layers, p: &Palette) -> Result<(), DrawError> {
+    fn draw_overlay(
+        &self,
+        i: usize,
+        model: Model,
+        view: View,
+        duel: &Duel,
+        l: &Layers,
+        p: &Palette,
+    ) -> Result<(), DrawError> {
         let Some(frame) = self.states[i].frame else { return Ok(()) };
         let ctx = context(&l.overlay)?;
         layer::clear(&ctx);
@@ -281,7 +324,16 @@ impl DuelPainter {
                         }
                     };
                     let (l1, l2, angle) = crate::sim::maths::eigen_sym2(cov);
-                    layer::ellipse(&ctx, &frame, (0.0, 0.0), 2.0 * l1.max(0.0).sqrt(), 2.0 * l2.max(0.0).sqrt(), angle, p.theory, true);
+                    layer::ellipse(
+                        &ctx,
+                        &frame,
+                        (0.0, 0.0),
+                        2.0 * l1.max(0.0).sqrt(),
+                        2.0 * l2.max(0.0).sqrt(),
+                        angle,
+                        p.theory,
+                        true,
+                    );
                 }
                 if let Some(x) = rec.path.last() {
                     layer::ring(&ctx, &frame, x[ix], x[iy], color, p.ink);

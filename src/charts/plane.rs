@@ -60,8 +60,15 @@ pub fn fit_canvas(canvas: &HtmlCanvasElement, dpr: f64) -> Option<(u32, u32)> {
 }
 
 /// Draws axes, grid, labels and `curves`; returns the frame the fast layer draws in.
-pub fn draw_axes(canvas: &HtmlCanvasElement, axes: &Axes, curves: &[Curve], palette: &Palette, dpr: f64) -> Result<Frame, DrawError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| DrawError("no 2-D context".into()))?;
+pub fn draw_axes(
+    canvas: &HtmlCanvasElement,
+    axes: &Axes,
+    curves: &[Curve],
+    palette: &Palette,
+    dpr: f64,
+) -> Result<Frame, DrawError> {
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| DrawError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
     let err = |e: DrawingAreaErrorKind<_>| DrawError(format!("{e:?}"));
     root.fill(&color(palette.background)).map_err(err)?;
@@ -90,9 +97,7 @@ pub fn draw_axes(canvas: &HtmlCanvasElement, axes: &Axes, curves: &[Curve], pale
     for c in curves {
         let style = ShapeStyle { color: color(c.color).to_rgba(), filled: false, stroke_width: px(c.width).max(1) };
         if c.dashed {
-            chart
-                .draw_series(DashedLineSeries::new(c.points.iter().copied(), px(5.0), px(4.0), style))
-                .map_err(err)?;
+            chart.draw_series(DashedLineSeries::new(c.points.iter().copied(), px(5.0), px(4.0), style)).map_err(err)?;
         } else {
             chart.draw_series(LineSeries::new(c.points.iter().copied(), style)).map_err(err)?;
         }

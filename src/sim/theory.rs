@@ -186,7 +186,12 @@ pub fn keep_mean_path(
     })
 }
 
-fn mean_path(problem: &ToyProblem, start: [f64; 2], steps: usize, drift: impl Fn([f64; 2]) -> [f64; 2]) -> Vec<[f64; 2]> {
+fn mean_path(
+    problem: &ToyProblem,
+    start: [f64; 2],
+    steps: usize,
+    drift: impl Fn([f64; 2]) -> [f64; 2],
+) -> Vec<[f64; 2]> {
     let p = problem.params();
     let mut x = start;
     let mut path = Vec::with_capacity(steps + 1);
