@@ -62,3 +62,21 @@ pub fn fresh_seed() -> u64 {
         Err(_) => now_ms().to_bits() >> 11,
     }
 }
+
+/// Registers the service worker that keeps the site working offline after the first
+/// visit; only over http(s) (not from a file, nor where the browser has none).
+pub fn register_service_worker() {
+    let Some(w) = win() else { return };
+    let protocol = w.location().protocol().unwrap_or_default();
+    if protocol != "http:" && protocol != "https:" {
+        return;
+    }
+    if !js_sys::Reflect::has(&w.navigator(), &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let promise = w.navigator().service_worker().register("./sw.js");
+    // A refusal (private mode, an unusual host) only means no offline copy.
+    let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
+    let _ = promise.catch(&ignore);
+    ignore.forget();
+}

@@ -21,6 +21,7 @@ use article::{figure_by_id, Article};
 /// Installs the panic hook and mounts the page on `<body>`.
 pub fn start() {
     panic::install();
+    browser::register_service_worker();
     let parsed = parse(&browser::location_search());
     mount_to_body(move || view! { <App parsed=parsed/> });
 }
@@ -69,7 +70,9 @@ pub fn App(
             <Article state=state/>
         </main>
         <footer class="colophon">
-            <p>"Runs entirely in your browser; nothing is sent anywhere. Every view is in the link."</p>
+            <p>"Runs entirely in your browser; nothing is sent anywhere. Every view is in the link. "
+                <a href="./selection-sgd-offline.html" download="selection-sgd-offline.html" data-link="offline">"Download the whole page as one file"</a>
+                " to use without a network, e.g. in a classroom."</p>
         </footer>
     }
     .into_any()

@@ -1,0 +1,47 @@
+// The site's service worker: after the first visit the page works with the network cut.
+// Pages are fetched network-first (so a new build is picked up when online) and fall
+// back to the cached copy; the hashed assets are cache-first. Only this origin's GET
+// requests are handled; nothing is ever sent anywhere else.
+const CACHE = 'selection-sgd-v1';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const page = await fetch('./', { cache: 'no-cache' });
+    const html = await page.clone().text();
+    await cache.put('./', page);
+    // The build's own assets, named in its index.html (./name-hash.js, .wasm, .css).
+    const assets = [...new Set([...html.matchAll(/\.\/[\w.-]+\.(?:js|wasm|css)/g)].map((m) => m[0]))];
+    await cache.addAll(assets);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    if (request.mode === 'navigate') {
+      try {
+        const fresh = await fetch(request);
+        if (fresh.ok) await cache.put('./', fresh.clone());
+        return fresh;
+      } catch (_) {
+        return (await cache.match('./')) || Response.error();
+      }
+    }
+    const hit = await cache.match(request, { ignoreSearch: true });
+    if (hit) return hit;
+    const fresh = await fetch(request);
+    if (fresh.ok) await cache.put(request, fresh.clone());
+    return fresh;
+  })());
+});
