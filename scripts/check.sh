@@ -31,13 +31,15 @@ passed=0 failed=0 skipped=0
 summary=()
 started=$SECONDS
 
-# Adds the counts from cargo's "test result:" lines and node's TAP summary in $1.
+# Adds the counts from cargo's "test result:" lines and node's TAP summary in $1 (a
+# cancelled node test counts as failed, an ignored or skipped one as skipped).
 count_tests() {
     local counts
     counts=$(awk '
         /^test result: / { for (i = 1; i <= NF; i++) {
             if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } n++ }
-        /^# (pass|fail|skipped|todo) [0-9]+$/ { if ($2 == "pass") p += $3; else if ($2 == "fail") f += $3; else s += $3; n++ }
+        /^# (pass|fail|cancelled|skipped|todo) [0-9]+$/ {
+            if ($2 == "pass") p += $3; else if ($2 == "fail" || $2 == "cancelled") f += $3; else s += $3; n++ }
         END { printf "%d %d %d %d", p, f, s, n }' "$1")
     read -r p f s n <<<"$counts"
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
@@ -61,7 +63,7 @@ step() {
     else
         summary+=("FAILED  $name ($((SECONDS - t0)) s)")
         # A failed step that counted no failing test adds one failure of its own.
-        if [ "$kind" = check ] || [ "$reported" -eq 0 ] || ! grep -qE '^test result: FAILED|^# fail [1-9]' "$log"; then
+        if [ "$kind" = check ] || [ "$reported" -eq 0 ] || ! grep -qE '^test result: FAILED|^# (fail|cancelled) [1-9]' "$log"; then
             failed=$((failed + 1))
         fi
     fi
@@ -95,7 +97,7 @@ e2e() {
     )
     status=$?
     # Only the TAP summary is counted, so the spec lines above are not counted twice.
-    grep -E '^# (pass|fail|skipped|todo) ' "$logs/e2e.tap"
+    grep -E '^# (pass|fail|cancelled|skipped|todo) ' "$logs/e2e.tap"
     kill "$server" 2>/dev/null
     wait "$server" 2>/dev/null
     rm -f "$logs/server.pid"
