@@ -15,7 +15,7 @@ pub const FORMAT_VERSION: u32 = 1;
 const MAX_VALUE_LEN: usize = 64;
 
 /// What a query string asked for, made valid.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageState {
     /// The centrepiece's parameters.
     pub params: DuelParams,
@@ -23,12 +23,6 @@ pub struct PageState {
     pub t: Option<u64>,
     /// `?embed=<figure-id>`: show that figure alone.
     pub embed: Option<String>,
-}
-
-impl Default for PageState {
-    fn default() -> Self {
-        Self { params: DuelParams::default(), t: None, embed: None }
-    }
 }
 
 /// The result of reading a query string: a valid state and what had to be changed.

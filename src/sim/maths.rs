@@ -111,7 +111,7 @@ pub fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64, tol: f64) -> f64 {
 /// The range ±12 leaves out a mass below 1e-32.
 pub fn normal_expectation(h: impl Fn(f64) -> f64) -> f64 {
     let g = |z: f64| h(z) * normal_pdf(z);
-    integrate(&g, -12.0, 0.0, 1e-15) + integrate(&g, 0.0, 12.0, 1e-15)
+    integrate(g, -12.0, 0.0, 1e-15) + integrate(g, 0.0, 12.0, 1e-15)
 }
 
 /// A symmetric 2×2 matrix `[[xx, xy], [xy, yy]]`.
