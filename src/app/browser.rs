@@ -80,3 +80,17 @@ pub fn register_service_worker() {
     let _ = promise.catch(&ignore);
     ignore.forget();
 }
+
+/// Repaints every figure when the reader's colour scheme changes, by sending the same
+/// `resize` event that every figure already repaints on.
+pub fn repaint_on_theme_change() {
+    let Some(w) = win() else { return };
+    let Some(mq) = w.match_media("(prefers-color-scheme: dark)").ok().flatten() else { return };
+    let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+        if let (Some(w), Ok(e)) = (win(), web_sys::Event::new("resize")) {
+            let _ = w.dispatch_event(&e);
+        }
+    });
+    let _ = mq.add_event_listener_with_callback("change", wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()));
+    cb.forget(); // for the page's lifetime
+}

@@ -230,11 +230,6 @@ pub fn DuelFigure(
         resize.remove();
         visible.remove();
     });
-    if let Some(mq) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) {
-        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || repaint());
-        let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
-        cb.forget(); // lives as long as the page
-    }
 
     let step_once = move |_| {
         playing.set(false);
@@ -398,9 +393,9 @@ pub fn DuelFigure(
                 <div class="param-groups">
                     <fieldset>
                         <legend><span class="key sgd" aria-hidden="true"></span>"Mini-batch SGD"</legend>
-                        {number_field("Batch size B", "batch", 1.0, 4096.0, "1", move || params.get().batch as f64, move |v| commit(&|p| p.batch = v.round().clamp(1.0, 4096.0) as u64), message)}
-                        {number_field("Learning rate η", "lr", range::LR.0, range::LR.1, "any", move || params.get().lr, move |v| commit(&|p| p.lr = v), message)}
-                        {number_field("Correlation ρ of the hidden gradients", "rho", range::RHO.0, range::RHO.1, "any", move || params.get().rho, move |v| commit(&|p| p.rho = v), message)}
+                        {number_field(FieldSpec { label: "Batch size B", name: "batch", min: 1.0, max: 4096.0, step: "1" }, move || params.get().batch as f64, move |v| commit(&|p| p.batch = v.round().clamp(1.0, 4096.0) as u64), message)}
+                        {number_field(FieldSpec { label: "Learning rate η", name: "lr", min: range::LR.0, max: range::LR.1, step: "any" }, move || params.get().lr, move |v| commit(&|p| p.lr = v), message)}
+                        {number_field(FieldSpec { label: "Correlation ρ of the hidden gradients", name: "rho", min: range::RHO.0, max: range::RHO.1, step: "any" }, move || params.get().rho, move |v| commit(&|p| p.rho = v), message)}
                         <label>"Hidden factor z "
                             <select name="z" prop:value=move || (if params.get().z == ZDistribution::Rademacher { "rademacher" } else { "gaussian" }).to_string()
                                 on:change=move |ev| { let g = input_value(&ev) == "gaussian"; commit(&|p| p.z = if g { ZDistribution::Gaussian } else { ZDistribution::Rademacher }) }>
@@ -418,7 +413,7 @@ pub fn DuelFigure(
                                 <option value="ball">"Uniform in a ball"</option>
                             </select>
                         </label>
-                        {number_field("Mutation size s (per coordinate)", "sigma", range::SIGMA.0, range::SIGMA.1, "any", move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
+                        {number_field(FieldSpec { label: "Mutation size s (per coordinate)", name: "sigma", min: range::SIGMA.0, max: range::SIGMA.1, step: "any" }, move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
                         <label>"Acceptance "
                             <select name="acceptance" prop:value=move || acceptance_name(params.get().acceptance).to_string()
                                 on:change=move |ev| { let a = parse_acceptance(&input_value(&ev)); commit(&|p| p.acceptance = a) }>
@@ -429,10 +424,10 @@ pub fn DuelFigure(
                             </select>
                         </label>
                         <div hidden=move || params.get().acceptance == AcceptanceKind::Kimura>
-                            {number_field("Inverse temperature β", "beta", range::BETA.0, range::BETA.1, "any", move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
+                            {number_field(FieldSpec { label: "Inverse temperature β", name: "beta", min: range::BETA.0, max: range::BETA.1, step: "any" }, move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
                         </div>
                         <div hidden=move || params.get().acceptance != AcceptanceKind::Kimura>
-                            {number_field("Population N", "population", range::POPULATION.0, range::POPULATION.1, "any", move || params.get().population, move |v| commit(&|p| p.population = v), message)}
+                            {number_field(FieldSpec { label: "Population N", name: "population", min: range::POPULATION.0, max: range::POPULATION.1, step: "any" }, move || params.get().population, move |v| commit(&|p| p.population = v), message)}
                         </div>
                         <label>"Rule "
                             <select name="rule" prop:value=move || (if params.get().rule == RuleKind::Loop { "loop" } else { "keep" }).to_string()
@@ -488,17 +483,24 @@ fn parse_acceptance(s: &str) -> AcceptanceKind {
     }
 }
 
-/// A labelled number field that commits on change; an unreadable entry is put back.
-fn number_field(
+/// What a number field is called and accepts.
+#[derive(Clone, Copy)]
+struct FieldSpec {
     label: &'static str,
     name: &'static str,
     min: f64,
     max: f64,
     step: &'static str,
+}
+
+/// A labelled number field that commits on change; an unreadable entry is put back.
+fn number_field(
+    spec: FieldSpec,
     value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
     on_commit: impl Fn(f64) + Send + Sync + Copy + 'static,
     message: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let FieldSpec { label, name, min, max, step } = spec;
     view! {
         <label>{label} " "
             <input type="number" name=name min=min max=max step=step inputmode="decimal"

@@ -22,6 +22,7 @@ use article::{figure_by_id, Article};
 pub fn start() {
     panic::install();
     browser::register_service_worker();
+    browser::repaint_on_theme_change();
     let parsed = parse(&browser::location_search());
     mount_to_body(move || view! { <App parsed=parsed/> });
 }

@@ -10,11 +10,12 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 type FrameFn = Box<dyn FnMut(f64) -> bool>;
+type RafClosure = RefCell<Option<Closure<dyn FnMut(f64)>>>;
 
 struct Inner {
     scheduled: Cell<bool>,
     on_frame: RefCell<FrameFn>,
-    closure: RefCell<Option<Closure<dyn FnMut(f64)>>>,
+    closure: RafClosure,
 }
 
 /// A frame loop (see the module docs).
