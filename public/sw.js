@@ -32,7 +32,12 @@ self.addEventListener('fetch', (event) => {
     if (request.mode === 'navigate') {
       try {
         const fresh = await fetch(request);
-        if (fresh.ok) await cache.put('./', fresh.clone());
+        // Only the site's own page is kept as the offline copy, not other documents
+        // (such as the single-file download).
+        const path = new URL(request.url).pathname;
+        if (fresh.ok && (path === self.registration.scope.replace(self.location.origin, '') || path.endsWith('/index.html'))) {
+          await cache.put('./', fresh.clone());
+        }
         return fresh;
       } catch (_) {
         return (await cache.match('./')) || Response.error();

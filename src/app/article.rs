@@ -75,9 +75,9 @@ pub fn Article(
                 <li><a href="#counterexample">"The counterexample"</a></li>
                 <li><a href="#learning-rate">"A gradient-dependent learning rate"</a></li>
                 <li><a href="#one-descendant">"Exactly one descendant"</a></li>
-                <li><a href="#regression">"A realistic case"</a></li>
-                <li><a href="#drift">"Gradient descent on anything?"</a></li>
-                <li><a href="#fitness">"What “fitness” means"</a></li>
+                <li><a href="#a-realistic-case">"A realistic case"</a></li>
+                <li><a href="#gradient-descent-on-anything">"Gradient descent on anything?"</a></li>
+                <li><a href="#what-fitness-means">"What “fitness” means"</a></li>
                 <li><a href="#what-it-gets-right">"What the analogy gets right"</a></li>
                 <li><a href="#sources">"Sources"</a></li>
             </ol>
@@ -91,9 +91,9 @@ pub fn Article(
         </section>
         <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/></section>
         <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/></section>
-        <section aria-labelledby="regression">{prose(include_str!("prose/regression.html"))}<RegressionFigure/></section>
-        <section aria-labelledby="drift">{prose(include_str!("prose/drift.html"))}<DriftFigure/></section>
-        <section aria-labelledby="fitness">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/></section>
+        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/></section>
+        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/></section>
+        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/></section>
         <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
     }

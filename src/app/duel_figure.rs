@@ -134,6 +134,7 @@ pub fn DuelFigure(
     let speed = RwSignal::new(DEFAULT_SPEED);
     let message = RwSignal::new(None::<String>);
     let shared = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<bool>);
     let embed = StoredValue::new(state.embed.clone());
     let refs: [ChartRefs; 6] =
         std::array::from_fn(|_| ChartRefs { base: NodeRef::new(), trail: NodeRef::new(), overlay: NodeRef::new() });
@@ -333,14 +334,14 @@ pub fn DuelFigure(
                 <button type="button" data-action="copy-link" on:click=move |_| {
                     write_url();
                     let link = format!("{}{}", share::page_base(), super::browser::location_search());
-                    share::copy_text(&link);
+                    share::copy_text(&link, move |ok| copied.set(Some(ok)));
                     shared.set(Some(link));
                 }>"Copy link"</button>
                 <button type="button" data-action="copy-embed" on:click=move |_| {
                     let t = (!playing.get_untracked()).then(|| sim.with_value(|d| d.steps()));
                     let q = to_query(&params.get_untracked(), t, Some("duel"));
                     let code = share::embed_snippet(&q, "Mini-batch SGD against selection (interactive figure)");
-                    share::copy_text(&code);
+                    share::copy_text(&code, move |ok| copied.set(Some(ok)));
                     shared.set(Some(code));
                 }>"Copy embed code"</button>
                 <button type="button" data-action="png" on:click=move |_| share::download_png("duel", palette().background)>"PNG"</button>
@@ -357,7 +358,11 @@ pub fn DuelFigure(
             </div>
             <Show when=move || shared.get().is_some()>
                 <p class="shared">
-                    <label>"Copied — or copy it from here: "
+                    <label>{move || match copied.get() {
+                            Some(true) => "Copied to the clipboard; it is also here: ",
+                            Some(false) => "Your browser did not let the page copy it; select and copy it here: ",
+                            None => "Copying… It is also here: ",
+                        }}
                         <input type="text" readonly name="shared" prop:value=move || shared.get().unwrap_or_default()
                             on:focus=move |ev| { if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); } }/>
                     </label>

@@ -54,7 +54,8 @@ pub fn App(
     let Parsed { state, mut notices } = parsed;
     if let Some(id) = state.embed.clone() {
         if let Some(figure) = figure_by_id(&id, &state) {
-            request_animation_frame(move || share::report_height_to_parent(id));
+            // A timeout, not an animation frame: frames do not run in an off-screen iframe.
+            set_timeout(move || share::report_height_to_parent(id), std::time::Duration::from_millis(0));
             return view! { <LinkNotice notices=notices/><main class="embed">{figure}</main> }.into_any();
         }
         notices.push(format!("There is no figure called “{id}”; showing the whole page."));

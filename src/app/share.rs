@@ -7,17 +7,33 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement};
 /// The message type an embedded figure posts to its parent with its height.
 pub const HEIGHT_MESSAGE: &str = "selection-sgd-height";
 
-/// Copies `text` to the clipboard; false where the browser refuses (the page then
-/// shows the text for the reader to copy).
-pub fn copy_text(text: &str) -> bool {
-    let Some(w) = web_sys::window() else { return false };
-    let clip = w.navigator().clipboard();
-    let promise = clip.write_text(text);
-    // Swallow a rejection (e.g. no permission): the text is also shown on the page.
-    let noop = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
-    let _ = promise.catch(&noop);
-    noop.forget();
-    true
+/// Copies `text` to the clipboard where the page is allowed to, then calls `done` with
+/// whether it worked; the page shows the text either way, for the reader to copy.
+pub fn copy_text(text: &str, done: impl Fn(bool) + 'static) {
+    let Some(w) = web_sys::window() else { return done(false) };
+    if !clipboard_allowed(&w) {
+        // Asking anyway would log a permissions-policy violation in an embedding frame.
+        return done(false);
+    }
+    let done = std::rc::Rc::new(done);
+    let (ok, fail) = (done.clone(), done);
+    let on_ok = wasm_bindgen::closure::Closure::once(move |_: JsValue| ok(true));
+    let on_fail = wasm_bindgen::closure::Closure::once(move |_: JsValue| fail(false));
+    let _ = w.navigator().clipboard().write_text(text).then2(&on_ok, &on_fail);
+    on_ok.forget();
+    on_fail.forget();
+}
+
+/// Whether the document's permissions policy allows writing to the clipboard (true
+/// where the browser has no way to say).
+fn clipboard_allowed(w: &web_sys::Window) -> bool {
+    let Some(doc) = w.document() else { return false };
+    let policy = js_sys::Reflect::get(&doc, &"permissionsPolicy".into())
+        .or_else(|_| js_sys::Reflect::get(&doc, &"featurePolicy".into()))
+        .unwrap_or(JsValue::UNDEFINED);
+    let Ok(allows) = js_sys::Reflect::get(&policy, &"allowsFeature".into()) else { return true };
+    let Some(allows) = allows.dyn_ref::<js_sys::Function>() else { return true };
+    allows.call1(&policy, &"clipboard-write".into()).map(|v| v.is_truthy()).unwrap_or(true)
 }
 
 /// The page's address without its query, for building links.
@@ -35,7 +51,7 @@ pub fn embed_snippet(query: &str, title: &str) -> String {
     let src = format!("{}{}", page_base(), query).replace('&', "&amp;").replace('"', "&quot;");
     let title = title.replace('&', "&amp;").replace('"', "&quot;");
     format!(
-        "<iframe src=\"{src}\" title=\"{title}\" style=\"width:100%;border:0\" height=\"900\" loading=\"lazy\"></iframe>\n\
+        "<iframe src=\"{src}\" title=\"{title}\" style=\"width:100%;border:0\" height=\"900\" loading=\"lazy\" allow=\"clipboard-write\"></iframe>\n\
          <script>addEventListener(\"message\",e=>{{const d=e.data;if(d&&d.type===\"{HEIGHT_MESSAGE}\")for(const f of document.getElementsByTagName(\"iframe\"))if(f.contentWindow===e.source)f.style.height=d.height+\"px\"}})</script>"
     )
 }
@@ -106,11 +122,22 @@ pub fn report_height_to_parent(figure_id: String) {
     }
     let post = move || {
         let Some(w) = web_sys::window() else { return };
-        let Some(body) = w.document().and_then(|d| d.document_element()) else { return };
+        let Some(body) = w.document().and_then(|d| d.body()) else { return };
+        // The content's height: the body's box plus its margins (the document's own
+        // scroll height is never less than the frame, so it could never shrink).
+        let style = w.get_computed_style(&body).ok().flatten();
+        let margin = |side: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(side).ok())
+                .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let height = (body.get_bounding_client_rect().height() + margin("margin-top") + margin("margin-bottom")).ceil();
         let msg = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&msg, &"type".into(), &HEIGHT_MESSAGE.into());
         let _ = js_sys::Reflect::set(&msg, &"figure".into(), &figure_id.as_str().into());
-        let _ = js_sys::Reflect::set(&msg, &"height".into(), &f64::from(body.scroll_height()).into());
+        let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
         if let Ok(Some(p)) = w.parent() {
             let _ = p.post_message(&msg, "*");
         }
