@@ -19,3 +19,69 @@ fn fingerprint_matches_native() {
     let got = fingerprint(42);
     assert_eq!(got, FINGERPRINT_SEED_42, "browser fingerprint(42) = {got:#018x}, native {FINGERPRINT_SEED_42:#018x}");
 }
+
+/// Waits `ms` milliseconds, letting effects and animation frames run.
+async fn tick(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A fresh `<div>` in the document to mount a component into.
+fn host() -> web_sys::HtmlElement {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let div = doc.create_element("div").expect("div").dyn_into::<web_sys::HtmlElement>().expect("html element");
+    div.style().set_property("width", "800px").expect("style");
+    doc.body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+fn readout(root: &web_sys::HtmlElement, name: &str) -> Option<String> {
+    root.query_selector(&format!("[data-readout=\"{name}\"]")).ok().flatten().and_then(|e| e.get_attribute("data-value"))
+}
+
+#[wasm_bindgen_test]
+async fn readout_shows_number_and_plain_value() {
+    use leptos::prelude::*;
+    use selection_sgd::app::readout::Readout;
+    let root = host();
+    let value = RwSignal::new(None::<f64>);
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <Readout name="t.x" value=value.into() digits=2/> });
+    tick(10).await;
+    assert_eq!(readout(&root, "t.x").as_deref(), Some(""), "undefined shows an empty data-value");
+    assert_eq!(root.text_content().as_deref(), Some("–"));
+    value.set(Some(-0.25));
+    tick(10).await;
+    assert_eq!(readout(&root, "t.x").as_deref(), Some("-0.25"));
+    assert_eq!(root.text_content().as_deref(), Some("−0.25"), "a typographic minus in the text");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn duel_figure_replays_a_link_exactly() {
+    use leptos::prelude::*;
+    use selection_sgd::app::duel_figure::DuelFigure;
+    use selection_sgd::url_state::parse;
+    let root = host();
+    let state = parse("?seed=42&t=300").state;
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <DuelFigure state=state/> });
+    tick(100).await;
+    assert_eq!(readout(&root, "duel.step").as_deref(), Some("300"));
+    let r: f64 = readout(&root, "duel.sgd.r").and_then(|v| v.parse().ok()).expect("SGD's r");
+    assert!((r - 1.0).abs() < 1e-9, "SGD's r = {r}");
+    let lo: f64 = readout(&root, "duel.sel.r.lo").and_then(|v| v.parse().ok()).expect("interval");
+    let hi: f64 = readout(&root, "duel.sel.r.hi").and_then(|v| v.parse().ok()).expect("interval");
+    assert!(lo < 0.0 && 0.0 < hi, "selection's interval [{lo}, {hi}] contains 0");
+    // The trail canvases were painted: some pixel is not transparent.
+    let canvas = root.query_selector("canvas[data-chart=\"sgd-hidden\"]").ok().flatten().expect("canvas");
+    use wasm_bindgen::JsCast;
+    let canvas = canvas.dyn_into::<web_sys::HtmlCanvasElement>().expect("canvas");
+    let ctx = canvas.get_context("2d").ok().flatten().expect("ctx").dyn_into::<web_sys::CanvasRenderingContext2d>().expect("2d");
+    let data = ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).expect("pixels").data();
+    assert!(data.iter().skip(3).step_by(4).any(|a| *a > 0), "the hidden-plane trail is drawn");
+    drop(handle);
+}

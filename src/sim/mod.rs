@@ -8,9 +8,10 @@
 //! Every formula cites the section of the models specification (`models.md`) it
 //! implements: §A selection, §B the toy problem, §C regression, §D drift, §E checks.
 //!
-//! Portability: every transcendental function goes through [`maths`], which uses the
-//! pure-Rust `libm` crate, so a seed and parameters give the same run bit for bit on
-//! x86_64 and wasm32 (see [`run::fingerprint`]).
+//! Portability: every transcendental function of ours goes through [`maths`] and the
+//! pure-Rust `libm` crate. `rand_distr`'s normal sampler uses the platform's `exp`/`ln`
+//! in its rare rejection branches; [`run::fingerprint`] checks that a seed and
+//! parameters still give the same runs bit for bit on x86_64 and in the browser.
 
 pub mod demos;
 pub mod drift_field;

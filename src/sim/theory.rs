@@ -73,7 +73,12 @@ pub fn linear_response_closed(acceptance: &Acceptance, sigma: f64, grad_norm: f6
 
 /// The gradient-dependent learning rate η_eff(|g|) = m/|g| of LOOP selection (§A.1.3),
 /// the number to set against SGD's constant η. At |g| = 0 it is the small-step k_loop.
+///
+/// A non-finite |g| or σ gives 0 (the limit of η_eff as |g| → ∞), never NaN.
 pub fn eta_eff_loop(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 {
+    if !(grad_norm.is_finite() && sigma.is_finite()) {
+        return 0.0;
+    }
     if grad_norm <= 0.0 {
         return k_loop(sigma * sigma, acceptance);
     }
@@ -84,7 +89,12 @@ pub fn eta_eff_loop(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 
 }
 
 /// KEEP's η_eff per generation, E[y·P_s]/|g|.
+///
+/// A non-finite |g| or σ gives 0, never NaN.
 pub fn eta_eff_keep(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 {
+    if !(grad_norm.is_finite() && sigma.is_finite()) {
+        return 0.0;
+    }
     if grad_norm <= 0.0 {
         return k_keep(sigma * sigma, acceptance);
     }
