@@ -37,6 +37,31 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     })
 }
 
+/// Tools under a figure: download it as a PNG, or copy the code to embed it alone.
+#[component]
+fn FigureTools(
+    /// The figure's id.
+    id: &'static str,
+) -> impl IntoView {
+    let snippet = RwSignal::new(None::<String>);
+    view! {
+        <div class="figure-tools" role="group" aria-label="Figure tools">
+            <button type="button" data-action="png" data-figure=id
+                on:click=move |_| super::share::download_png(id, crate::charts::Palette::for_scheme(super::browser::prefers_dark()).background)>
+                "Download as PNG"
+            </button>
+            <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
+                let code = super::share::embed_snippet(&format!("?embed={id}"), &format!("Interactive figure: {id}"));
+                super::share::copy_text(&code, |_| {});
+                snippet.set(Some(code));
+            }>"Copy embed code"</button>
+            <Show when=move || snippet.get().is_some()>
+                <input type="text" readonly name="shared" aria-label="Embed code" prop:value=move || snippet.get().unwrap_or_default()/>
+            </Show>
+        </div>
+    }
+}
+
 /// A sentence about the centrepiece's current run, in the prose.
 #[component]
 fn DuelSentence(
@@ -82,19 +107,19 @@ pub fn Article(
                 <li><a href="#sources">"Sources"</a></li>
             </ol>
         </nav>
-        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<ClaimFigure/></section>
-        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/></section>
+        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<ClaimFigure/><FigureTools id="claim"/></section>
+        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/><FigureTools id="minibatch"/></section>
         <section aria-labelledby="counterexample">
             {prose(include_str!("prose/counterexample.html"))}
             <DuelFigure state=state live=live/>
             <DuelSentence live=live/>
         </section>
-        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/></section>
-        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/></section>
-        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/></section>
-        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/></section>
-        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/></section>
-        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/></section>
+        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
+        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
+        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
+        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
+        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
+        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
     }
 }
