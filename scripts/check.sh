@@ -89,11 +89,14 @@ e2e() {
         sleep 0.1
     done
     (
-        cd e2e &&
-            E2E_BASE_URL="http://127.0.0.1:$port/" timeout 1200 node --test \
-                --test-reporter=spec --test-reporter-destination=stdout \
-                --test-reporter=tap --test-reporter-destination="$logs/e2e.tap" \
-                tests/*.test.js
+        cd e2e || exit 1
+        # Every *.test.js and *.test.mjs file under e2e/, outside node_modules.
+        mapfile -t files < <(find . -name node_modules -prune -o -type f \( -name '*.test.js' -o -name '*.test.mjs' \) -print | sort)
+        echo "running ${#files[@]} test files: ${files[*]}"
+        E2E_BASE_URL="http://127.0.0.1:$port/" timeout 1800 node --test \
+            --test-reporter=spec --test-reporter-destination=stdout \
+            --test-reporter=tap --test-reporter-destination="$logs/e2e.tap" \
+            "${files[@]}"
     )
     status=$?
     # Only the TAP summary is counted, so the spec lines above are not counted twice.
