@@ -4,6 +4,7 @@
 //!
 //! Depends on `sim` for data and on web-sys for canvases; never on `app`.
 
+pub mod drift;
 pub mod duel;
 pub mod eta;
 pub mod frame;
@@ -11,6 +12,7 @@ pub mod layer;
 pub mod limits;
 pub mod palette;
 pub mod plane;
+pub mod regression;
 
 pub use frame::Frame;
 pub use palette::Palette;

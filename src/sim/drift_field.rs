@@ -171,6 +171,7 @@ pub struct CircleMonteCarlo {
     nodes: Vec<([f64; 2], [f64; 2])>,
     weight: f64,
     tangential: Vec<RunningMean>,
+    steps: Vec<[RunningMean; 2]>,
     rng: SimRng,
     sweeps: u64,
     candidates: u64,
@@ -200,6 +201,7 @@ impl CircleMonteCarlo {
             nodes: circle.nodes(n),
             weight: circle.length() / n as f64,
             tangential: vec![RunningMean::new(); n],
+            steps: vec![[RunningMean::new(); 2]; n],
             rng: rng_for(seed, MC_STREAM),
             sweeps: 0,
             candidates: 0,
@@ -209,11 +211,13 @@ impl CircleMonteCarlo {
 
     /// One LOOP step from every point (not applied: each point stays where it is).
     pub fn sweep(&mut self) {
-        for ((p, t), acc) in self.nodes.iter().zip(self.tangential.iter_mut()) {
+        for (((p, t), acc), mean) in self.nodes.iter().zip(self.tangential.iter_mut()).zip(self.steps.iter_mut()) {
             let s = self.selection.step(&self.bowl, p, &mut self.rng);
             self.candidates += s.candidates;
             if s.accepted {
                 acc.push(s.step[0] * t[0] + s.step[1] * t[1]);
+                mean[0].push(s.step[0]);
+                mean[1].push(s.step[1]);
             } else {
                 self.capped += 1;
             }
@@ -261,6 +265,13 @@ impl CircleMonteCarlo {
     /// The mean tangential step at each point so far (`None` where undefined).
     pub fn tangential_means(&self) -> impl Iterator<Item = Option<f64>> + '_ {
         self.tangential.iter().map(RunningMean::mean)
+    }
+
+    /// The mean step at each point so far, with the standard errors of its components.
+    pub fn mean_steps(&self) -> impl Iterator<Item = Option<([f64; 2], [f64; 2])>> + '_ {
+        self.steps
+            .iter()
+            .map(|m| Some(([m[0].mean()?, m[1].mean()?], [m[0].standard_error()?, m[1].standard_error()?])))
     }
 }
 
@@ -326,6 +337,16 @@ mod tests {
             }
             let (est, se) = mc.estimate().expect("enough sweeps");
             let exact = exact_circulation(&bowl, &acc, s, &circle, 32).expect("defined");
+            // The mean step at each point against the exact mean step there: the 99.9 %
+            // bound over all 64 components together (Bonferroni: two-sided 0.001/64 → 4.32).
+            for ((p, _), m) in mc.nodes().iter().zip(mc.mean_steps()) {
+                let (mean, se) = m.expect("enough steps");
+                let want = exact_drift(&bowl, &acc, s, *p).expect("defined");
+                for i in 0..2 {
+                    let z = (mean[i] - want[i]) / se[i];
+                    assert!(z.abs() < 4.32, "{acc:?} at {p:?}: mean step {mean:?} vs exact {want:?}, z = {z:.2}");
+                }
+            }
             let z = (est - exact) / se;
             assert!(z.abs() < Z_999, "{acc:?}: MC {est} ± {se} vs exact {exact}: z = {z:.2}");
             assert!(exact.abs() > 10.0 * se, "{acc:?}: circulation {exact} not resolved (SE {se})");
