@@ -41,7 +41,10 @@ fn host() -> web_sys::HtmlElement {
 }
 
 fn readout(root: &web_sys::HtmlElement, name: &str) -> Option<String> {
-    root.query_selector(&format!("[data-readout=\"{name}\"]")).ok().flatten().and_then(|e| e.get_attribute("data-value"))
+    root.query_selector(&format!("[data-readout=\"{name}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-value"))
 }
 
 #[wasm_bindgen_test]
@@ -50,7 +53,8 @@ async fn readout_shows_number_and_plain_value() {
     use selection_sgd::app::readout::Readout;
     let root = host();
     let value = RwSignal::new(None::<f64>);
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <Readout name="t.x" value=value.into() digits=2/> });
+    let handle =
+        leptos::mount::mount_to(root.clone(), move || view! { <Readout name="t.x" value=value.into() digits=2/> });
     tick(10).await;
     assert_eq!(readout(&root, "t.x").as_deref(), Some(""), "undefined shows an empty data-value");
     assert_eq!(root.text_content().as_deref(), Some("–"));
@@ -80,8 +84,15 @@ async fn duel_figure_replays_a_link_exactly() {
     let canvas = root.query_selector("canvas[data-chart=\"sgd-hidden\"]").ok().flatten().expect("canvas");
     use wasm_bindgen::JsCast;
     let canvas = canvas.dyn_into::<web_sys::HtmlCanvasElement>().expect("canvas");
-    let ctx = canvas.get_context("2d").ok().flatten().expect("ctx").dyn_into::<web_sys::CanvasRenderingContext2d>().expect("2d");
-    let data = ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).expect("pixels").data();
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("ctx")
+        .dyn_into::<web_sys::CanvasRenderingContext2d>()
+        .expect("2d");
+    let data =
+        ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).expect("pixels").data();
     assert!(data.iter().skip(3).step_by(4).any(|a| *a > 0), "the hidden-plane trail is drawn");
     drop(handle);
 }
