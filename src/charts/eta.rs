@@ -343,6 +343,7 @@ pub fn stroke_path(
 }
 
 /// Draws one marker centred at device pixel (px, py), `size` CSS pixels across.
+#[allow(clippy::too_many_arguments)]
 pub fn marker(
     ctx: &CanvasRenderingContext2d,
     m: RuleMarker,
@@ -487,6 +488,8 @@ impl EtaCurves {
         if !lo.is_finite() {
             lo = hi - 2.0;
         }
+        // SGD's line stays in view however far the parameters move selection's curves.
+        lo = lo.min(self.lr.log10());
         (lo.min(hi - 1.0) - 0.3, hi + 0.45)
     }
 }

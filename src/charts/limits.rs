@@ -43,34 +43,23 @@ pub fn draw_ratio(
     let f = draw_frame(
         canvas,
         &Axis { lo: A_RANGE.0, hi: A_RANGE.1, log: true, label: "a = βs|∇f| (log scale)" },
-        &Axis { lo: 0.0, hi: 1.3, log: false, label: "R = η_eff / k_loop" },
+        &Axis { lo: 0.0, hi: 1.15, log: false, label: "R = η_eff / k_loop" },
         palette,
         dpr,
     )?;
     let ctx = context(canvas)?;
-    // Two rows of labels above the curves: the limit, then the toy problem's start.
+    // The limit, labelled under its line at the right where the curves have long fallen;
+    // the toy problem's start, labelled above the limit.
     stroke_path(&ctx, &f, &[(f.x.0, 1.0), (f.x.1, 1.0)], palette.ink, 1.0, &[1.5, 3.5]);
-    let (lx, ly) = f.map(f.x.0, 1.0);
-    let row = 16.0 * dpr;
-    label(
-        &ctx,
-        "small-step limit R = 1: mean step = k_loop·∇f",
-        lx + 6.0 * dpr,
-        ly - row - 4.0 * dpr,
-        "left",
-        "bottom",
-        palette.ink,
-        palette,
-        dpr,
-    );
+    let (rx, ly) = f.map(f.x.1, 1.0);
+    label(&ctx, "small-step limit R = 1", rx - 6.0 * dpr, ly + 4.0 * dpr, "right", "top", palette.ink, palette, dpr);
     let sa = start_a.log10();
     if sa > f.x.0 && sa < f.x.1 {
         let (px, _) = f.map(sa, 0.0);
-        let top = ly - 3.0 * dpr - 0.5 * row;
         stroke_path(&ctx, &f, &[(sa, f.y.0), (sa, f.y.1)], palette.ghost, 1.25, &[2.0, 4.0]);
         let right = px > f.px.0 + 0.5 * (f.px.1 - f.px.0);
         let (x, align) = if right { (px - 4.0 * dpr, "right") } else { (px + 4.0 * dpr, "left") };
-        label(&ctx, "toy problem's start", x, top, align, "middle", palette.ink, palette, dpr);
+        label(&ctx, "toy problem's start", x, ly - 4.0 * dpr, align, "bottom", palette.ink, palette, dpr);
     }
     let ctx = clear(curves_canvas)?;
     for r in RULES.iter().filter(|r| **r != selected).chain(std::iter::once(&selected)) {

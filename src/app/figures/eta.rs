@@ -283,7 +283,7 @@ pub fn EtaFigure() -> impl IntoView {
         visible.remove();
     });
     if let Some(mq) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) {
-        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || repaint());
+        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(repaint);
         let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
         cb.forget(); // lives as long as the page
     }
@@ -409,9 +409,9 @@ pub fn EtaFigure() -> impl IntoView {
                 </table>
                 <p>"At the toy problem's start, |∇f(θ₀)| = " <Readout name="eta.start_slope" value=start_slope digits=2/>
                     ", so a = βs|∇f| = " <Readout name="eta.start_a" value=start_a digits=1/>
-                    " and logistic selection's η_eff is " <Readout name="eta.start_ratio" value=start_ratio digits=2/>
-                    " × k_loop: it sets off " <Readout name="eta.start_slowdown" value=start_slowdown digits=1/>
-                    " times slower than SGD. At the steepest slope shown, η_eff is "
+                    " and logistic selection's η_eff is " <Readout name="eta.start_ratio" value=start_ratio digits=3/>
+                    " × k_loop; SGD's η is " <Readout name="eta.start_slowdown" value=start_slowdown digits=1/>
+                    " times that. At the steepest slope shown, η_eff is "
                     <Readout name="eta.saturation" value=saturation digits=3/> " × its small-step value."</p>
             </div>
             <figcaption>
@@ -421,6 +421,7 @@ pub fn EtaFigure() -> impl IntoView {
                 "k_loop = s²β/2, here "
                 {move || fmt(Some(theory.get().k_loop), 3)}
                 " (probit uses Φ(β√(2π)Δ/4), Kimura a population N = (β + 2)/4); at the defaults k_loop equals SGD's η. The faint dotted diagonal is s√(2/π)/|∇f|, the ceiling LOOP approaches on steep slopes. "
+                "Under KEEP the rate is per generation, rejected candidates included, and its small-step value s²P′(0) differs between rules (dotted lines). "
                 <strong>"What to notice: "</strong>
                 "SGD's line is flat, but every rule's η_eff falls once a = βs|∇f| passes about 1, roughly as 1/|∇f| — "
                 "selection behaves like normalised or clipped gradient descent, whatever the acceptance rule."

@@ -220,7 +220,7 @@ pub fn LimitsFigure() -> impl IntoView {
         visible.remove();
     });
     if let Some(mq) = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) {
-        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || repaint());
+        let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(repaint);
         let _ = mq.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
         cb.forget(); // lives as long as the page
     }
@@ -323,6 +323,10 @@ pub fn LimitsFigure() -> impl IntoView {
                         <p>"Gibbs variance " <Readout name="limits.theory_var" value=theory_var digits=5/>
                             "; Kolmogorov–Smirnov distance " <Readout name="limits.ks" value=ks digits=4/>
                             "; acceptance rate " <Readout name="limits.accept" value=accept digits=3/> "."</p>
+                        <p class="hint" hidden=move || params.get().landscape != Landscape::DoubleWell>
+                            "Two peaks mix slowly: the chain crosses the valley between them rarely, so for a long time one peak "
+                            "holds more than its share (the variance, measured about the known mean 0, is not fooled by that; "
+                            "the Kolmogorov–Smirnov distance is). A larger s crosses more often."</p>
                     </div>
                 </div>
             </div>
