@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DESKTOP, PHONE, launch, open, problems, waitFor } from './lib/browser.js';
+import { DESKTOP, PHONE, launch, open, problems, siteUrl, waitFor } from './lib/browser.js';
 
 const FIG = 'figure#limits';
 /** Two-sided 99.9 % normal quantile (spec §E). */
@@ -214,6 +214,30 @@ test('on a phone the figure fits and draws', { timeout: 90_000 }, async () => {
     for (const c of await canvasesDrawn(page)) assert.ok(c.colours > 1, `canvas ${c.name} is blank on a phone`);
     await screenshot(page, 'limits-phone');
     assert.deepEqual(problems(log), [], 'console errors or warnings');
+  } finally {
+    await context.close();
+  }
+});
+
+test('sharp on a high-DPI screen, and redrawn at the new size after a resize', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && errors.push(m.text()));
+  try {
+    await page.goto(siteUrl('?embed=limits'));
+    const sharp = () =>
+      page.$$eval('figure#limits canvas', (cs) =>
+        cs.every((c) => c.clientWidth > 0 && c.width === Math.round(2 * c.clientWidth) && c.height === Math.round(2 * c.clientHeight)),
+      );
+    await waitFor(page, () => [...document.querySelectorAll('figure#limits canvas')].every((c) => c.width > 0), undefined, 'the canvases');
+    assert.ok(await sharp(), 'canvases are not at twice their CSS size on a 2× screen');
+    const before = await page.$eval('figure#limits canvas', (c) => c.width);
+    await page.setViewportSize({ width: 700, height: 900 });
+    await waitFor(page, (w) => document.querySelector('figure#limits canvas')?.width !== w, before, 'the canvases to follow the resize');
+    assert.ok(await sharp(), 'after a resize the canvases are not at twice their CSS size');
+    for (const c of await canvasesDrawn(page)) assert.ok(c.colours > 1, `canvas ${c.name} is blank after a resize`);
+    assert.deepEqual(errors, [], 'console errors or warnings');
   } finally {
     await context.close();
   }
