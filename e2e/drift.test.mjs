@@ -106,6 +106,8 @@ test('drift: selection circulates, gradient ascent does not, and the Monte Carlo
     for (const c of await colours(page)) {
       assert.ok(c.colours > 3, `${c.chart} looks blank (${c.colours} colours)`);
     }
+    const notice = await page.locator(`${FIG} figcaption .what-to-notice`).textContent();
+    assert.ok(notice.trim().startsWith('What to notice:'), `caption line: ${notice}`);
     await page.locator(FIG).screenshot({ path: screenshotPath('drift-desktop') });
     assert.deepEqual(log.pageErrors, [], 'page errors');
     assert.deepEqual(problems(log), [], 'console errors or warnings');
@@ -155,6 +157,24 @@ test('drift: controls — rule, circle by keyboard and by click, reset', { timeo
     );
     assert.deepEqual(log.pageErrors, [], 'page errors');
     assert.deepEqual(problems(log), [], 'console errors or warnings');
+  } finally {
+    await context.close();
+  }
+});
+
+test('drift: does not animate while off screen', { timeout: 60_000 }, async () => {
+  const { page, context } = await open(browser, '', { viewport: DESKTOP });
+  try {
+    await page.waitForTimeout(2000);
+    const steps = await value(page, 'mc.steps');
+    assert.ok(steps <= 2 * 200 * 16, `the Monte Carlo ran off screen: ${steps} steps`);
+    await page.locator(FIG).scrollIntoViewIfNeeded();
+    await waitFor(
+      page,
+      (n) => Number(document.querySelector('figure#drift [data-readout="drift.mc.steps"]')?.dataset.value) > n,
+      steps,
+      'the Monte Carlo to run once on screen',
+    );
   } finally {
     await context.close();
   }

@@ -102,6 +102,17 @@ test('regression: one step at the defaults — SGD noise shaped like H, mutation
     for (const c of await colours(page)) {
       assert.ok(c.colours > 3, `${c.chart} looks blank (${c.colours} colours)`);
     }
+    // The caption's last line says what to notice; the prose's numbers come from theory.
+    const notice = await page.locator(`${FIG} figcaption .what-to-notice`).textContent();
+    assert.ok(notice.trim().startsWith('What to notice:'), `caption line: ${notice}`);
+    const bound = await page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[data-bind^="regression."]')].map((el) => [el.dataset.bind, [el.textContent, el.dataset.value]]),
+      ),
+    );
+    assert.equal(bound['regression.keep_r']?.[0], '−0.9', `prose: ${JSON.stringify(bound)}`);
+    assert.ok(Math.abs(Number(bound['regression.keep_r'][1]) + 0.9) < 1e-9, `prose: ${JSON.stringify(bound)}`);
+    assert.ok(Math.abs(Number(bound['regression.sgd_r']?.[1]) - (await value(page, 'long_r.sgd.theory'))) < 1e-12, `prose: ${JSON.stringify(bound)}`);
     await page.locator(FIG).screenshot({ path: screenshotPath('regression-desktop') });
 
     // The long run: run it to the end and look at the other view.
@@ -173,6 +184,25 @@ test('regression: moving the point changes §C prediction, and the measurement f
     );
     assert.deepEqual(log.pageErrors, [], 'page errors');
     assert.deepEqual(problems(log), [], 'console errors or warnings');
+  } finally {
+    await context.close();
+  }
+});
+
+test('regression: does not animate while off screen', { timeout: 60_000 }, async () => {
+  const { page, context } = await open(browser, '', { viewport: DESKTOP });
+  try {
+    // The page opens at the top, far above the figure.
+    await page.waitForTimeout(2000);
+    const [steps, samples] = [await value(page, 'steps'), await value(page, 'samples')];
+    assert.ok(steps <= 1400 && samples <= 60, `the figure ran off screen: ${steps} long-run steps, ${samples} single steps`);
+    await page.locator(FIG).scrollIntoViewIfNeeded();
+    await waitFor(
+      page,
+      (n) => Number(document.querySelector('figure#regression [data-readout="regression.steps"]')?.dataset.value) > n,
+      steps,
+      'the figure to run once on screen',
+    );
   } finally {
     await context.close();
   }

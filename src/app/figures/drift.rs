@@ -19,9 +19,11 @@ use crate::sim::drift_field::{exact_circulation, formula_drift, gd_drift, Bowl, 
 use crate::sim::selection::Acceptance;
 use crate::sim::theory;
 
-/// Points on the circle for the formula's and gradient ascent's circulations (trapezoid
-/// rule: spectrally accurate for these smooth fields).
+/// Points on the circle for the formula's and gradient ascent's circulations
+/// (`theory::circulation`, the trapezoid rule: spectrally accurate for these smooth fields).
 const THEORY_NODES: usize = 128;
+/// Points on the circle for the mean |F| that scales the circulation.
+const MAGNITUDE_NODES: usize = 64;
 /// Points on the circle for the Monte Carlo, and for the exact circulation it estimates.
 const MC_NODES: usize = 16;
 /// Monte Carlo sweeps (one LOOP step at each point) per frame, and in all.
@@ -101,17 +103,10 @@ fn theory_of(s: &Settings, exact: bool) -> Option<Theory> {
     let circle = s.circle()?;
     let bowl = Bowl::default();
     let acc = s.acceptance();
-    let nodes = circle.nodes(THEORY_NODES);
-    let w = circle.length() / nodes.len() as f64;
-    let (mut sel, mut gd, mut mag_sel, mut mag_gd) = (0.0, 0.0, 0.0, 0.0);
-    for (p, t) in &nodes {
-        let f = formula_drift(&bowl, &acc, s.s, *p);
-        let g = gd_drift(&bowl, &acc, s.s, *p);
-        sel += w * (f[0] * t[0] + f[1] * t[1]);
-        gd += w * (g[0] * t[0] + g[1] * t[1]);
-        mag_sel += f[0].hypot(f[1]) / nodes.len() as f64;
-        mag_gd += g[0].hypot(g[1]) / nodes.len() as f64;
-    }
+    let sel = circle.circulation(|x| formula_drift(&bowl, &acc, s.s, x), THEORY_NODES);
+    let gd = circle.circulation(|x| gd_drift(&bowl, &acc, s.s, x), THEORY_NODES);
+    let mag_sel = circle.mean_magnitude(|x| formula_drift(&bowl, &acc, s.s, x), MAGNITUDE_NODES);
+    let mag_gd = circle.mean_magnitude(|x| gd_drift(&bowl, &acc, s.s, x), MAGNITUDE_NODES);
     let scale = |m: f64| if m > 0.0 { m * circle.length() } else { f64::NAN };
     Some(Theory {
         sel,
@@ -511,14 +506,16 @@ pub fn DriftFigure() -> impl IntoView {
                 </fieldset>
             </div>
             <figcaption>
+                <p>
                 "Left, the mean step of LOOP selection by §A.1.3's formula: along the gradient, with a length that saturates as the slope grows. "
                 "Right, plain gradient ascent with the rate k that selection has at small slopes. "
                 "A gradient field has zero circulation around every loop; the black arrows on the circle are simulated mean steps, which also carry the curvature of f over one mutation (the “exact” value). "
-                <strong>"What to notice: "</strong>
+                </p>
+                <p class="what-to-notice"><strong>"What to notice:"</strong> " "
                 "gradient ascent's circulation is " {move || theory.get().map(|t| sci(t.gd)).unwrap_or_default()}
                 ", zero up to rounding, while selection's is " {move || fmt(theory.get().map(|t| t.sel), 4)}
                 " — " {move || fmt(theory.get().map(|t| 100.0 * t.ratio), 1)} " % of what a field running round the circle would give — "
-                "and the simulation agrees with the exact value (z = " {move || fmt(z.get(), 2)} "): selection's mean step is not the gradient of any function."
+                "and the simulation agrees with the exact value (z = " {move || fmt(z.get(), 2)} "): selection's mean step is not the gradient of any function."</p>
             </figcaption>
         </figure>
     }

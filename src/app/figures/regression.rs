@@ -358,25 +358,40 @@ pub fn RegressionFigure() -> impl IntoView {
         });
         draw_frame();
     };
-    let restart = move |p: LabParams| match (p.validate(), Sim::new(&p)) {
-        (Ok(()), Some(s)) => {
-            message.set(None);
-            params.set(p);
-            theory.set(theory_of(&p));
-            sim.set_value(Some(s));
-            shown.set(sim.with_value(|s| s.as_ref().map(numbers).unwrap_or_default()));
-            paint_all();
-            if !prefers_reduced_motion() {
-                playing.set(true);
+    // A new point only redraws the single steps (the long run does not depend on it),
+    // unless `fresh` asks for everything anew.
+    let restart = move |p: LabParams, fresh: bool| {
+        let old = params.get_untracked();
+        let same_run = !fresh && LabParams { offset: old.offset, ..p } == old;
+        let next = if same_run {
+            StepCloud::new(&p, CLOUD_CAP).ok().map(|cloud| (Some(cloud), None))
+        } else {
+            Sim::new(&p).map(|s| (Some(s.cloud), Some(s.long)))
+        };
+        match (p.validate(), next) {
+            (Ok(()), Some((cloud, long))) => {
+                message.set(None);
+                params.set(p);
+                theory.set(theory_of(&p));
+                sim.update_value(|s| match (s.as_mut(), cloud, long) {
+                    (Some(s), Some(c), None) => s.cloud = c,
+                    (_, Some(cloud), Some(long)) => *s = Some(Sim { cloud, long }),
+                    _ => {}
+                });
+                shown.set(sim.with_value(|s| s.as_ref().map(numbers).unwrap_or_default()));
+                paint_all();
+                if !prefers_reduced_motion() {
+                    playing.set(true);
+                }
             }
+            (Err(e), _) => message.set(Some(format!("Not changed: {e}."))),
+            (_, None) => message.set(Some("Not changed: these values do not make a valid run.".into())),
         }
-        (Err(e), _) => message.set(Some(format!("Not changed: {e}."))),
-        (_, None) => message.set(Some("Not changed: these values do not make a valid run.".into())),
     };
     let commit = move |f: &dyn Fn(&mut LabParams)| {
         let mut p = params.get_untracked();
         f(&mut p);
-        restart(p);
+        restart(p, false);
     };
 
     use_animation(fig, playing, move || {
@@ -461,11 +476,7 @@ pub fn RegressionFigure() -> impl IntoView {
     let th = move |f: fn(&Theory) -> Option<f64>| Signal::derive(move || theory.get().as_ref().and_then(f));
 
     let panel = move |i: usize| {
-        let label = if i == 0 {
-            "Mini-batch SGD (squares)".to_string()
-        } else {
-            "Selection (crosses; grey dots: rejected mutations)".to_string()
-        };
+        let label = if i == 0 { "Mini-batch SGD (squares)".to_string() } else { "Selection (crosses)".to_string() };
         let cls = if i == 0 { "sgd" } else { "sel" };
         view! {
             <div class=move || if view_kind.get() == View::OneStep { "regression-panel pickable" } else { "regression-panel" }
@@ -482,7 +493,7 @@ pub fn RegressionFigure() -> impl IntoView {
                 <button type="button" data-action="play" aria-pressed=move || playing.get().to_string()
                     on:click=move |_| playing.update(|p| *p = !*p)>{move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}</button>
                 <button type="button" data-action="finish" on:click=finish>"Run to the end"</button>
-                <button type="button" data-action="reset" on:click=move |_| { view_kind.set(View::OneStep); restart(LabParams::default()) }>"Reset to defaults"</button>
+                <button type="button" data-action="reset" on:click=move |_| { view_kind.set(View::OneStep); restart(LabParams::default(), true) }>"Reset to defaults"</button>
                 <div class="segmented" role="radiogroup" aria-labelledby="regression-show">
                     <span id="regression-show">"Show:"</span>
                     <label><input type="radio" name="regression-view" value="one-step"
@@ -495,7 +506,7 @@ pub fn RegressionFigure() -> impl IntoView {
             </div>
             <p class="status" role="status">{move || message.get()}</p>
             <p class="view-note">{move || match view_kind.get() {
-                View::OneStep => "One step: many single steps from the ringed point (click a chart to move it). Dashed: theory; solid: measured; both at two standard deviations.".to_string(),
+                View::OneStep => "One step: many single steps from the ringed point (click a chart to move it); for selection, crosses are accepted mutations and grey dots rejected ones. Dashed: theory; solid: measured; both at two standard deviations.".to_string(),
                 View::LongRun => format!("Long run: both models start at the optimum w* (small plus) and run on; every {THIN}th position is drawn. Dashed: theory; solid: measured; both at two standard deviations."),
             }}</p>
             <div class="pair">
@@ -573,16 +584,18 @@ pub fn RegressionFigure() -> impl IntoView {
                 </fieldset>
             </div>
             <figcaption>
+                <p>
                 "Linear regression with two features of correlation " {move || fmt(Some(params.get().feature_corr), 2)}
                 ": grey ellipses are loss contours around the optimum w* (small plus), shaped by Σ, which is also the Hessian H. "
                 "Dashed ellipses are theory and solid ones the measurement, both at two standard deviations. "
                 "One step: SGD's steps from the ringed point (squares) and selection's candidate mutations (crosses accepted, grey dots rejected; "
                 "the dashed circle is the mutation, the dashed coloured ellipse the accepted ones). Long run: every " {THIN} "th position of each model, from w*. "
-                <strong>"What to notice: "</strong>
+                </p>
+                <p class="what-to-notice"><strong>"What to notice:"</strong> " "
                 "one step, SGD's noise is stretched along the steep direction like H (r = " {move || fmt(iv(&shown.get().step, 0), 3)}
                 ") while mutations are round (r = " {move || fmt(iv(&shown.get().mutation, 0), 3)}
                 "); in the long run the shapes swap — SGD's cloud is nearly round (r = " {move || fmt(shown.get().long_sgd, 3)}
-                ") and selection's lies along the flat valley (r = " {move || fmt(shown.get().long_sel, 3)} ")."
+                ") and selection's lies along the flat valley (r = " {move || fmt(shown.get().long_sel, 3)} ")."</p>
             </figcaption>
         </figure>
     }
