@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prints the raw, gzip and brotli sizes of each file in dist/ (html, css, js, wasm) and the
-# totals: what a reader downloads. Compresses with node's zlib at maximum levels, as a
-# static host would, so nothing extra needs installing. Usage: scripts/size.sh [DIR]
+# Prints the raw, gzip and brotli sizes of each file in dist/ (html, css, js, wasm) and two
+# totals: what a first visit downloads (index.html and the files it names), and all files.
+# Compresses with node's zlib at maximum levels, as a static host would, so nothing extra
+# needs installing. Usage: scripts/size.sh [DIR]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 dir=${1:-dist}
@@ -42,12 +43,18 @@ const rows = files.map((path) => {
     }).length,
   };
 });
-const total = rows.reduce((t, r) => ({ name: 'total', raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
-  { raw: 0, gzip: 0, brotli: 0 });
+const sum = (name, list) =>
+  list.reduce((t, r) => ({ name, raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
+    { name, raw: 0, gzip: 0, brotli: 0 });
+// What a first visit downloads: index.html and every file it names.
+const index = rows.find((r) => r.name === 'index.html');
+const indexText = index ? readFileSync(join(root, 'index.html'), 'utf8') : '';
+const firstLoad = rows.filter((r) => r === index || indexText.includes(r.name));
+const totals = [sum('total: index.html + what it links', firstLoad), sum('total: every file', rows)];
 
-const width = Math.max(5, ...rows.map((r) => r.name.length));
+const width = Math.max(...[...rows, ...totals].map((r) => r.name.length));
 const line = (r) => `${r.name.padEnd(width)}  ${bytes(r.raw).padStart(11)}  ${bytes(r.gzip).padStart(11)}  ${bytes(r.brotli).padStart(11)}`;
 console.log(`${'file'.padEnd(width)}  ${'raw'.padStart(11)}  ${'gzip'.padStart(11)}  ${'brotli'.padStart(11)}`);
 rows.forEach((r) => console.log(line(r)));
-console.log(line(total));
+totals.forEach((t) => console.log(line(t)));
 JS
