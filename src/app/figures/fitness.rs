@@ -92,7 +92,7 @@ pub fn FitnessFigure() -> impl IntoView {
         layer::clear(&ctx);
         state.with_value(|s| {
             let wf = s.f.iter().zip(&s.wf).filter_map(|(x, m)| m.mean().map(|y| (*x, y)));
-            layer::markers(&ctx, &f, wf, Marker::Square, p.sgd, 4.0);
+            layer::markers(&ctx, &f, wf, Marker::Square, p.ink, 4.0);
             let model = s.f.iter().zip(&s.model).filter_map(|(x, m)| m.mean().map(|y| (*x, y)));
             layer::markers(&ctx, &f, model, Marker::Cross, p.selection, 6.0);
         });
