@@ -52,7 +52,8 @@ pub fn scaled_upper_tail(c: f64) -> f64 {
 }
 
 // Gauss–Kronrod 15-point rule (the 7-point Gauss rule embedded), QUADPACK's qk15.
-const XGK: [f64; 8] = [
+/// Kronrod nodes on [−1, 1] (the positive half; the last is the centre).
+pub(crate) const XGK: [f64; 8] = [
     0.991_455_371_120_812_6,
     0.949_107_912_342_758_5,
     0.864_864_423_359_769_1,
@@ -62,7 +63,8 @@ const XGK: [f64; 8] = [
     0.207_784_955_007_898_5,
     0.0,
 ];
-const WGK: [f64; 8] = [
+/// Kronrod weights for [`XGK`].
+pub(crate) const WGK: [f64; 8] = [
     0.022_935_322_010_529_22,
     0.063_092_092_629_978_55,
     0.104_790_010_322_250_2,
@@ -72,7 +74,8 @@ const WGK: [f64; 8] = [
     0.204_432_940_075_298_9,
     0.209_482_141_084_727_8,
 ];
-const WG: [f64; 4] =
+/// Gauss weights for the odd-indexed [`XGK`] nodes and the centre.
+pub(crate) const WG: [f64; 4] =
     [0.129_484_966_168_869_7, 0.279_705_391_489_276_7, 0.381_830_050_505_118_9, 0.417_959_183_673_469_4];
 
 fn gk15(f: &impl Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
