@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use super::browser::{
     device_pixel_ratio, document_hidden, fresh_seed, now_ms, prefers_dark, prefers_reduced_motion, replace_query,
 };
+use super::fields::{input_value, number_field, reset_input, FieldSpec};
 use super::readout::{fmt, Readout};
 use super::share;
 use super::ticker::Ticker;
@@ -98,16 +99,6 @@ fn model_label(model: Model) -> &'static str {
     match model {
         Model::Sgd => "Mini-batch SGD",
         Model::Selection => "Selection",
-    }
-}
-
-fn input_value(ev: &leptos::ev::Event) -> String {
-    event_target_value(ev)
-}
-
-fn reset_input(ev: &leptos::ev::Event, value: &str) {
-    if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-        el.set_value(value);
     }
 }
 
@@ -485,40 +476,5 @@ fn parse_acceptance(s: &str) -> AcceptanceKind {
         "probit" => AcceptanceKind::Probit,
         "kimura" => AcceptanceKind::Kimura,
         _ => AcceptanceKind::Logistic,
-    }
-}
-
-/// What a number field is called and accepts.
-#[derive(Clone, Copy)]
-struct FieldSpec {
-    label: &'static str,
-    name: &'static str,
-    min: f64,
-    max: f64,
-    step: &'static str,
-}
-
-/// A labelled number field that commits on change; an unreadable entry is put back.
-fn number_field(
-    spec: FieldSpec,
-    value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
-    on_commit: impl Fn(f64) + Send + Sync + Copy + 'static,
-    message: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let FieldSpec { label, name, min, max, step } = spec;
-    view! {
-        <label>{label} " "
-            <input type="number" name=name min=min max=max step=step inputmode="decimal"
-                prop:value=move || value().to_string()
-                on:change=move |ev| {
-                    match input_value(&ev).trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() && v >= min && v <= max => on_commit(v),
-                        _ => {
-                            message.set(Some(format!("Not changed: {label} must be a number from {min} to {max}.")));
-                            reset_input(&ev, &value().to_string());
-                        }
-                    }
-                }/>
-        </label>
     }
 }

@@ -5,6 +5,7 @@ pub mod anim;
 pub mod article;
 pub mod browser;
 pub mod duel_figure;
+pub mod fields;
 pub mod figures;
 pub mod panic;
 pub mod plot;

@@ -4,6 +4,8 @@
 
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::app::fields::{number_field, FieldSpec};
 use wasm_bindgen::JsCast;
 
 use crate::app::browser::{device_pixel_ratio, document_hidden, now_ms, prefers_dark, prefers_reduced_motion};
@@ -64,39 +66,6 @@ fn fill_prose_bindings() {
 fn report(r: Result<(), DrawError>) {
     if let Err(e) = r {
         web_sys::console::error_1(&format!("drawing failed: {}", e.0).into());
-    }
-}
-
-/// A labelled number field that commits a valid value on change and puts back an
-/// invalid one with a message.
-fn number_field(
-    label: &'static str,
-    name: &'static str,
-    min: f64,
-    max: f64,
-    value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
-    on_commit: impl Fn(f64) + Send + Sync + Copy + 'static,
-    message: RwSignal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <label>{label} " "
-            <input type="number" name=name min=min max=max step="any" inputmode="decimal"
-                prop:value=move || value().to_string()
-                on:change=move |ev| {
-                    match event_target_value(&ev).trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() && v >= min && v <= max => {
-                            message.set(None);
-                            on_commit(v);
-                        }
-                        _ => {
-                            message.set(Some(format!("Not changed: {label} must be a number from {min} to {max}.")));
-                            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                el.set_value(&value().to_string());
-                            }
-                        }
-                    }
-                }/>
-        </label>
     }
 }
 
@@ -385,9 +354,9 @@ pub fn EtaFigure() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>"Parameters"</legend>
-                    {number_field("Mutation size s", "sigma", MIN_SIGMA, MAX_SIGMA, move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
-                    {number_field("Inverse temperature β", "beta", MIN_BETA, MAX_BETA, move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
-                    {number_field("SGD's learning rate η", "lr", 1e-4, 10.0, move || lr.get(), move |v| restart(params.get_untracked(), v), message)}
+                    {number_field(FieldSpec { label: "Mutation size s", name: "sigma", min: MIN_SIGMA, max: MAX_SIGMA, step: "any" }, move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
+                    {number_field(FieldSpec { label: "Inverse temperature β", name: "beta", min: MIN_BETA, max: MAX_BETA, step: "any" }, move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
+                    {number_field(FieldSpec { label: "SGD's learning rate η", name: "lr", min: 1e-4, max: 10.0, step: "any" }, move || lr.get(), move |v| restart(params.get_untracked(), v), message)}
                     <label>"Rule "
                         <select name="rule" prop:value=move || (if params.get().keep { "keep" } else { "loop" }).to_string()
                             on:change=move |ev| { let k = event_target_value(&ev) == "keep"; commit(&|p| p.keep = k) }>

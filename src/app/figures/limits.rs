@@ -4,6 +4,8 @@
 
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::app::fields::{number_field, FieldSpec};
 use wasm_bindgen::JsCast;
 
 use super::eta::{in_viewport, rule_swatch};
@@ -61,38 +63,6 @@ impl Snapshot {
             theory_var: c.gibbs().variance(),
             exact: c.params().rule.has_exponential_odds(),
         }
-    }
-}
-
-/// A labelled number field that commits a valid value on change.
-fn number_field(
-    label: &'static str,
-    name: &'static str,
-    min: f64,
-    max: f64,
-    value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
-    on_commit: impl Fn(f64) + Send + Sync + Copy + 'static,
-    message: RwSignal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <label>{label} " "
-            <input type="number" name=name min=min max=max step="any" inputmode="decimal"
-                prop:value=move || value().to_string()
-                on:change=move |ev| {
-                    match event_target_value(&ev).trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() && v >= min && v <= max => {
-                            message.set(None);
-                            on_commit(v);
-                        }
-                        _ => {
-                            message.set(Some(format!("Not changed: {label} must be a number from {min} to {max}.")));
-                            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                el.set_value(&value().to_string());
-                            }
-                        }
-                    }
-                }/>
-        </label>
     }
 }
 
@@ -345,8 +315,8 @@ pub fn LimitsFigure() -> impl IntoView {
                         <option value="double-well">"double peak f = −(x² − 1)²/32"</option>
                     </select>
                 </label>
-                {number_field("Inverse temperature β", "beta", MIN_BETA, MAX_BETA, move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
-                {number_field("Mutation size s", "sigma", MIN_SIGMA, MAX_SIGMA, move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
+                {number_field(FieldSpec { label: "Inverse temperature β", name: "beta", min: MIN_BETA, max: MAX_BETA, step: "any" }, move || params.get().beta, move |v| commit(&|p| p.beta = v), message)}
+                {number_field(FieldSpec { label: "Mutation size s", name: "sigma", min: MIN_SIGMA, max: MAX_SIGMA, step: "any" }, move || params.get().sigma, move |v| commit(&|p| p.sigma = v), message)}
             </fieldset>
             <figcaption>
                 "(a) The gradient-dependent learning rate of the section on it, divided by its small-step value, for the four matched rules; "
