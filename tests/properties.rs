@@ -573,3 +573,75 @@ proptest! {
         check_verdict(&SelectionRun::new(reg, default_selection(), start2, seed), &bad2, "SelectionRun::new (regression)")?;
     }
 }
+
+// ---- The URL reader: any query string gives a valid state, never a panic ----------
+
+mod url_reader {
+    use proptest::prelude::*;
+    use selection_sgd::url_state::{parse, to_query};
+
+    /// Keys the page knows, so that random strings hit the real parsing paths.
+    const KEYS: [&str; 16] = [
+        "v",
+        "seed",
+        "t",
+        "batch",
+        "lr",
+        "rho",
+        "z",
+        "sigma",
+        "mutation",
+        "acceptance",
+        "beta",
+        "N",
+        "rule",
+        "embed",
+        "preset",
+        "unknown",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<f64>().prop_map(|x| x.to_string()),
+            any::<i64>().prop_map(|x| x.to_string()),
+            any::<u64>().prop_map(|x| x.to_string()),
+            "[a-zA-Z0-9%+&=<>\"'./-]{0,40}",
+            Just("NaN".to_string()),
+            Just("-inf".to_string()),
+            Just("1e999".to_string()),
+            Just("%E0%A4%A".to_string()),
+            Just("<script>alert(1)</script>".to_string()),
+            "\\PC{0,20}",
+        ]
+    }
+
+    fn query() -> impl Strategy<Value = String> {
+        let pair = (prop::sample::select(KEYS.to_vec()), value()).prop_map(|(k, v)| format!("{k}={v}"));
+        prop_oneof![
+            prop::collection::vec(pair, 0..12).prop_map(|p| format!("?{}", p.join("&"))),
+            "\\PC{0,200}",
+            any::<Vec<u8>>().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 10_000, ..ProptestConfig::default() })]
+
+        /// 10,000 random and malformed query strings: no panic, and every result is a
+        /// valid state that survives a round trip through the writer.
+        #[test]
+        fn any_query_gives_a_valid_state(q in query()) {
+            let parsed = parse(&q);
+            prop_assert!(parsed.state.params.validate().is_ok(), "{:?}", parsed.state.params);
+            if let Some(t) = parsed.state.t {
+                prop_assert!(t <= selection_sgd::sim::duel::MAX_REPLAY_STEPS);
+            }
+            for n in &parsed.notices {
+                prop_assert!(!n.contains('<') && n.len() < 400, "notice {n:?}");
+            }
+            let again = parse(&to_query(&parsed.state.params, parsed.state.t, parsed.state.embed.as_deref()));
+            prop_assert!(again.notices.is_empty(), "{:?}", again.notices);
+            prop_assert_eq!(again.state, parsed.state);
+        }
+    }
+}
