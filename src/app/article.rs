@@ -51,7 +51,7 @@ fn FigureTools(
                 "Download as PNG"
             </button>
             <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
-                let code = super::share::embed_snippet(&format!("?embed={id}"), &format!("Interactive figure: {id}"));
+                let code = super::share::embed_snippet(&super::figure_state::embed_query(id), &format!("Interactive figure: {id}"));
                 super::share::copy_text(&code, |_| {});
                 snippet.set(Some(code));
             }>"Copy embed code"</button>

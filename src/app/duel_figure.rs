@@ -150,7 +150,11 @@ pub fn DuelFigure(
     };
     let write_url = move || {
         let t = (!playing.get_untracked()).then(|| sim.with_value(|d| d.steps()));
-        replace_query(&to_query(&params.get_untracked(), t, embed.get_value().as_deref()));
+        replace_query(&super::figure_state::keep_figure_keys(&to_query(
+            &params.get_untracked(),
+            t,
+            embed.get_value().as_deref(),
+        )));
     };
     let restart = move |p: DuelParams| match Duel::new(p) {
         Ok(d) => {

@@ -6,6 +6,7 @@ pub mod article;
 pub mod browser;
 pub mod duel_figure;
 pub mod fields;
+pub mod figure_state;
 pub mod figures;
 pub mod panic;
 pub mod plot;

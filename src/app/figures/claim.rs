@@ -72,8 +72,13 @@ fn numbers(c: &CandidateCloud) -> Numbers {
 /// Figure `claim`.
 #[component]
 pub fn ClaimFigure() -> impl IntoView {
-    let settings = RwSignal::new(Settings::default());
-    let cloud = StoredValue::new_local(Settings::default().cloud());
+    let initial = Settings {
+        slope: crate::app::figure_state::number("claim", "slope", 0.01, 10.0).unwrap_or(DEFAULT_SLOPE),
+        sigma: crate::app::figure_state::number("claim", "sigma", 0.01, 0.2).unwrap_or(DEFAULT_SIGMA),
+        beta: crate::app::figure_state::number("claim", "beta", 1.0, 1000.0).unwrap_or(DEFAULT_BETA),
+    };
+    let settings = RwSignal::new(initial);
+    let cloud = StoredValue::new_local(initial.cloud());
     let shown = RwSignal::new(Numbers::default());
     let frame = StoredValue::new_local(None::<Frame>);
     let refs = PlotRefs::new();
@@ -144,6 +149,10 @@ pub fn ClaimFigure() -> impl IntoView {
     };
     let restart = move |s: Settings| {
         settings.set(s);
+        crate::app::figure_state::write(
+            "claim",
+            &[("slope", s.slope.to_string()), ("sigma", s.sigma.to_string()), ("beta", s.beta.to_string())],
+        );
         cloud.set_value(s.cloud());
         shown.set(Numbers::default());
         paint_all();

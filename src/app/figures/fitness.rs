@@ -67,8 +67,9 @@ impl State {
 /// Figure `fitness`.
 #[component]
 pub fn FitnessFigure() -> impl IntoView {
-    let strength = RwSignal::new(1.0f64);
-    let state = StoredValue::new_local(State::new(1.0));
+    let initial = crate::app::figure_state::number("fitness", "strength", 0.0, 2.0).unwrap_or(1.0);
+    let strength = RwSignal::new(initial);
+    let state = StoredValue::new_local(State::new(initial));
     let version = RwSignal::new(0u64);
     let refs = PlotRefs::new();
     let frame = StoredValue::new_local(None::<Frame>);
@@ -99,6 +100,7 @@ pub fn FitnessFigure() -> impl IntoView {
     };
     let restart = move |k: f64| {
         strength.set(k);
+        crate::app::figure_state::write("fitness", &[("strength", k.to_string())]);
         state.set_value(State::new(k));
         version.update(|v| *v += 1);
         paint_all();

@@ -71,8 +71,13 @@ fn numbers(w: &(GhostWalk, GhostWalk)) -> Numbers {
 /// Figure `ghosts`.
 #[component]
 pub fn GhostsFigure() -> impl IntoView {
-    let settings = RwSignal::new(Settings::default());
-    let state = StoredValue::new_local(walks(Settings::default()));
+    let initial = Settings {
+        sigma: crate::app::figure_state::number("ghosts", "sigma", 0.01, 1.0).unwrap_or(Settings::default().sigma),
+        beta: crate::app::figure_state::number("ghosts", "beta", 0.1, 1000.0).unwrap_or(Settings::default().beta),
+        rate: crate::app::figure_state::number("ghosts", "rate", 0.5, 60.0).unwrap_or(Settings::default().rate),
+    };
+    let settings = RwSignal::new(initial);
+    let state = StoredValue::new_local(walks(initial));
     let shown = RwSignal::new(Numbers::default());
     let refs = [PlotRefs::new(), PlotRefs::new()];
     let frames = StoredValue::new_local([None::<Frame>; 2]);
@@ -115,6 +120,10 @@ pub fn GhostsFigure() -> impl IntoView {
     };
     let restart = move |s: Settings| {
         settings.set(s);
+        crate::app::figure_state::write(
+            "ghosts",
+            &[("sigma", s.sigma.to_string()), ("beta", s.beta.to_string()), ("rate", s.rate.to_string())],
+        );
         state.set_value(walks(s));
         shown.set(state.with_value(|w| w.as_ref().map(numbers).unwrap_or_default()));
         draw();

@@ -83,8 +83,18 @@ fn true_gradient(p: &ToyProblem) -> [f64; 2] {
 /// Figure `minibatch`.
 #[component]
 pub fn MinibatchFigure() -> impl IntoView {
-    let settings = RwSignal::new(Settings::default());
-    let state = StoredValue::new_local(State::new(Settings::default()));
+    let initial = Settings {
+        batch: crate::app::figure_state::number("minibatch", "batch", 1.0, 256.0)
+            .map_or(8, |b| 1usize << (b.log2().round() as u32).min(8)),
+        rho: crate::app::figure_state::number("minibatch", "rho", -1.0, 1.0).unwrap_or(1.0),
+        z: if crate::app::figure_state::choice("minibatch", "z", &["gaussian"]).is_some() {
+            ZDistribution::Gaussian
+        } else {
+            ZDistribution::Rademacher
+        },
+    };
+    let settings = RwSignal::new(initial);
+    let state = StoredValue::new_local(State::new(initial));
     let version = RwSignal::new(0u64);
     let active = PlotRefs::new();
     let hidden = PlotRefs::new();
@@ -140,6 +150,14 @@ pub fn MinibatchFigure() -> impl IntoView {
     };
     let restart = move |s: Settings| {
         settings.set(s);
+        crate::app::figure_state::write(
+            "minibatch",
+            &[
+                ("batch", s.batch.to_string()),
+                ("rho", s.rho.to_string()),
+                ("z", (if s.z == ZDistribution::Gaussian { "gaussian" } else { "rademacher" }).to_string()),
+            ],
+        );
         state.set_value(State::new(s));
         state.update_value(|st| st.draw(s.batch));
         version.update(|v| *v += 1);
