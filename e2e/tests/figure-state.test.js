@@ -56,3 +56,23 @@ test('changing a control writes the figure key; out-of-range values are clamped'
     await context.close();
   }
 });
+
+test('the other figures read and write their keys too', async () => {
+  const query = '?t=2&eta.sigma=0.1&eta.rule=keep&limits.beta=40&regression.lr=0.05&drift.radius=0.5&drift.a=-1';
+  const { page, context, log } = await open(browser, query);
+  try {
+    const field = (sel) => page.$eval(sel, (e) => e.value);
+    assert.equal(Number(await field('figure#eta input[name="sigma"]')), 0.1);
+    assert.equal(Number(await field('figure#limits input[name="beta"]')), 40);
+    for (const id of ['eta', 'limits', 'regression', 'drift']) {
+      await page.locator(`figure#${id}`).scrollIntoViewIfNeeded();
+    }
+    // Reset writes each figure's defaults back into the address.
+    await page.locator('figure#drift [data-action="reset"]').click();
+    await waitFor(page, () => new URLSearchParams(location.search).get('drift.radius') === '1', undefined, 'drift.radius reset in the URL');
+    assert.equal(new URLSearchParams(new URL(page.url()).search).get('eta.sigma'), '0.1', 'other figures keep theirs');
+    assert.deepEqual(problems(log), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -195,11 +195,22 @@ fn snap(x: f64, step: f64, lo: f64, hi: f64) -> f64 {
 /// Figure `drift`.
 #[component]
 pub fn DriftFigure() -> impl IntoView {
-    let settings = RwSignal::new(Settings::default());
-    let theory = RwSignal::new(theory_of(&Settings::default(), true));
+    let d = Settings::default();
+    let initial = Settings {
+        s: crate::app::figure_state::number("drift", "s", 0.01, 1.0).unwrap_or(d.s),
+        beta: crate::app::figure_state::number("drift", "beta", 1.0, 400.0).unwrap_or(d.beta),
+        center: [
+            crate::app::figure_state::number("drift", "a", -2.5, 2.5).unwrap_or(d.center[0]),
+            crate::app::figure_state::number("drift", "b", -2.5, 2.5).unwrap_or(d.center[1]),
+        ],
+        radius: crate::app::figure_state::number("drift", "radius", 0.1, 2.0).unwrap_or(d.radius),
+        ..d
+    };
+    let settings = RwSignal::new(initial);
+    let theory = RwSignal::new(theory_of(&initial, true));
     let exact_pending = StoredValue::new_local(false);
-    let field = StoredValue::new_local(field_of(&Settings::default()));
-    let mc = StoredValue::new_local(Settings::default().mc());
+    let field = StoredValue::new_local(field_of(&initial));
+    let mc = StoredValue::new_local(initial.mc());
     let shown = RwSignal::new(Numbers::default());
     let frames = StoredValue::new_local([None::<Frame>; 2]);
     // While the mouse drags the circle: where its centre would go.
@@ -286,6 +297,16 @@ pub fn DriftFigure() -> impl IntoView {
     let restart = move |s: Settings| {
         let old = settings.get_untracked();
         settings.set(s);
+        crate::app::figure_state::write(
+            "drift",
+            &[
+                ("s", s.s.to_string()),
+                ("beta", s.beta.to_string()),
+                ("a", s.center[0].to_string()),
+                ("b", s.center[1].to_string()),
+                ("radius", s.radius.to_string()),
+            ],
+        );
         theory.set(theory_of(&s, false));
         schedule_exact();
         if (old.s, old.beta, old.rule) != (s.s, s.beta, s.rule) {

@@ -139,7 +139,14 @@ impl Theory {
 /// Figure `eta`.
 #[component]
 pub fn EtaFigure() -> impl IntoView {
-    let params = RwSignal::new(EtaParams::default());
+    let initial = EtaParams {
+        sigma: crate::app::figure_state::number("eta", "sigma", MIN_SIGMA, MAX_SIGMA)
+            .unwrap_or(EtaParams::default().sigma),
+        beta: crate::app::figure_state::number("eta", "beta", MIN_BETA, MAX_BETA).unwrap_or(EtaParams::default().beta),
+        keep: crate::app::figure_state::choice("eta", "rule", &["keep"]).is_some(),
+        ..EtaParams::default()
+    };
+    let params = RwSignal::new(initial);
     let lr = RwSignal::new(DEFAULT_LR);
     let shown = RwSignal::new([true; 4]);
     let running = RwSignal::new(!prefers_reduced_motion());
@@ -147,7 +154,7 @@ pub fn EtaFigure() -> impl IntoView {
     let summary = RwSignal::new(EtaSummary::default());
     let theory = RwSignal::new(Theory::default());
 
-    let first = EtaExperiment::new(EtaParams::default()).ok();
+    let first = EtaExperiment::new(initial).or_else(|_| EtaExperiment::new(EtaParams::default())).ok();
     let max_slope = first.as_ref().map_or(1.0, |e| e.slope_range().1);
     theory.set(Theory::of(&EtaParams::default(), DEFAULT_LR, max_slope));
     let curves = StoredValue::new_local(first.as_ref().map(|e| EtaCurves::new(e, DEFAULT_LR)));
@@ -193,6 +200,14 @@ pub fn EtaFigure() -> impl IntoView {
     };
     let restart = move |p: EtaParams, rate: f64| match EtaExperiment::new(p) {
         Ok(e) => {
+            crate::app::figure_state::write(
+                "eta",
+                &[
+                    ("sigma", p.sigma.to_string()),
+                    ("beta", p.beta.to_string()),
+                    ("rule", (if p.keep { "keep" } else { "loop" }).to_string()),
+                ],
+            );
             theory.set(Theory::of(&p, rate, e.slope_range().1));
             curves.set_value(Some(EtaCurves::new(&e, rate)));
             exp.set_value(Some(e));

@@ -69,11 +69,18 @@ impl Snapshot {
 /// Figure `limits`.
 #[component]
 pub fn LimitsFigure() -> impl IntoView {
-    let params = RwSignal::new(KeepParams::default());
+    let initial = KeepParams {
+        sigma: crate::app::figure_state::number("limits", "sigma", MIN_SIGMA, MAX_SIGMA)
+            .unwrap_or(KeepParams::default().sigma),
+        beta: crate::app::figure_state::number("limits", "beta", MIN_BETA, MAX_BETA)
+            .unwrap_or(KeepParams::default().beta),
+        ..KeepParams::default()
+    };
+    let params = RwSignal::new(initial);
     let playing = RwSignal::new(!prefers_reduced_motion());
     let message = RwSignal::new(None::<String>);
     let target = StoredValue::new_local(MILESTONE);
-    let first = KeepChain::new(KeepParams::default()).ok();
+    let first = KeepChain::new(initial).or_else(|_| KeepChain::new(KeepParams::default())).ok();
     let snapshot = RwSignal::new(first.as_ref().map(|c| Snapshot::of(c, MILESTONE)).unwrap_or_default());
     let chain = StoredValue::new_local(first);
     let curves = StoredValue::new_local(ratio_curves(KeepParams::default().beta));
@@ -131,6 +138,7 @@ pub fn LimitsFigure() -> impl IntoView {
     };
     let restart = move |p: KeepParams| match KeepChain::new(p) {
         Ok(c) => {
+            crate::app::figure_state::write("limits", &[("sigma", p.sigma.to_string()), ("beta", p.beta.to_string())]);
             if p.beta != params.get_untracked().beta {
                 curves.set_value(ratio_curves(p.beta));
             }

@@ -319,10 +319,21 @@ fn fill_prose_bindings() {
 /// Figure `regression`.
 #[component]
 pub fn RegressionFigure() -> impl IntoView {
-    let params = RwSignal::new(LabParams::default());
-    let theory = RwSignal::new(theory_of(&LabParams::default()));
+    let d = LabParams::default();
+    let initial = Some(LabParams {
+        lr: crate::app::figure_state::number("regression", "lr", 0.001, 0.3).unwrap_or(d.lr),
+        batch: crate::app::figure_state::number("regression", "batch", 1.0, 64.0).map_or(d.batch, |b| b.round() as u64),
+        s: crate::app::figure_state::number("regression", "s", 0.001, 1.0).unwrap_or(d.s),
+        beta: crate::app::figure_state::number("regression", "beta", 1.0, 1000.0).unwrap_or(d.beta),
+        feature_corr: crate::app::figure_state::number("regression", "corr", -0.95, 0.95).unwrap_or(d.feature_corr),
+        ..d
+    })
+    .filter(|p| p.validate().is_ok() && Sim::new(p).is_some())
+    .unwrap_or(d);
+    let params = RwSignal::new(initial);
+    let theory = RwSignal::new(theory_of(&initial));
     let view_kind = RwSignal::new(View::OneStep);
-    let sim = StoredValue::new_local(Sim::new(&LabParams::default()));
+    let sim = StoredValue::new_local(Sim::new(&initial));
     let painted = StoredValue::new_local([Painted::default(); 2]);
     let shown = RwSignal::new(Numbers::default());
     let message = RwSignal::new(None::<String>);
@@ -370,6 +381,16 @@ pub fn RegressionFigure() -> impl IntoView {
         };
         match (p.validate(), next) {
             (Ok(()), Some((cloud, long))) => {
+                crate::app::figure_state::write(
+                    "regression",
+                    &[
+                        ("lr", p.lr.to_string()),
+                        ("batch", p.batch.to_string()),
+                        ("s", p.s.to_string()),
+                        ("beta", p.beta.to_string()),
+                        ("corr", p.feature_corr.to_string()),
+                    ],
+                );
                 message.set(None);
                 params.set(p);
                 theory.set(theory_of(&p));
