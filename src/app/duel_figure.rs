@@ -452,7 +452,7 @@ pub fn DuelFigure(
                 {move || fmt(snapshot.get().sgd.map(|x| x.0), 3)}
                 "; selection's hidden path fills a disc and its steps form a round cloud, r = "
                 {move || fmt(snapshot.get().sel.map(|x| x.0), 3)}
-                ". Dashed curves are theory: mean paths, and 2-standard-deviation ellipses."
+                ". Dashed curves are theory: mean paths, and 2-standard-deviation ellipses. With ±1 data SGD's step can take only B + 1 values, so at B = 4 its (Δu, Δv) cloud is five dots on the line."
             </figcaption>
         </figure>
     }
