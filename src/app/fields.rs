@@ -57,3 +57,29 @@ pub fn reset_input(ev: &leptos::ev::Event, value: &str) {
         el.set_value(value);
     }
 }
+
+/// A labelled range slider that commits on change, clamped to `[min, max]`, with its
+/// value shown beside it (and read out as `aria-valuetext`) by `show`.
+pub fn slider(
+    label: &'static str,
+    name: &'static str,
+    (min, max, step): (f64, f64, f64),
+    value: impl Fn() -> f64 + Send + Sync + Copy + 'static,
+    on_commit: impl Fn(f64) + Send + Sync + Copy + 'static,
+    show: fn(f64) -> String,
+) -> impl IntoView {
+    view! {
+        <label class="slider">
+            <span class="control-name">{label}</span>
+            <input type="range" name=name min=min max=max step=step
+                prop:value=move || value().to_string()
+                aria-valuetext=move || show(value())
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        on_commit(v.clamp(min, max));
+                    }
+                }/>
+            <span class="value">{move || show(value())}</span>
+        </label>
+    }
+}

@@ -418,24 +418,18 @@ pub fn DriftFigure() -> impl IntoView {
 
     let slider = move |label: &'static str,
                        name: &'static str,
-                       (min, max, step): (f64, f64, f64),
+                       bounds: (f64, f64, f64),
                        get: fn(&Settings) -> f64,
                        set: fn(&mut Settings, f64),
                        show: fn(f64) -> String| {
-        view! {
-            <label class="slider">
-                <span class="control-name">{label}</span>
-                <input type="range" name=name min=min max=max step=step
-                    prop:value=move || get(&settings.get()).to_string()
-                    aria-valuetext=move || show(get(&settings.get()))
-                    on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            commit(&|s| set(s, v.clamp(min, max)));
-                        }
-                    }/>
-                <span class="value">{move || show(get(&settings.get()))}</span>
-            </label>
-        }
+        crate::app::fields::slider(
+            label,
+            name,
+            bounds,
+            move || get(&settings.get()),
+            move |v| commit(&|p| set(p, v)),
+            show,
+        )
     };
 
     let th = move |f: fn(&Theory) -> Option<f64>| Signal::derive(move || theory.get().as_ref().and_then(f));

@@ -473,24 +473,18 @@ pub fn RegressionFigure() -> impl IntoView {
 
     let slider = move |label: &'static str,
                        name: &'static str,
-                       (min, max, step): (f64, f64, f64),
+                       bounds: (f64, f64, f64),
                        get: fn(&LabParams) -> f64,
                        set: fn(&mut LabParams, f64),
                        show: fn(f64) -> String| {
-        view! {
-            <label class="slider">
-                <span class="control-name">{label}</span>
-                <input type="range" name=name min=min max=max step=step
-                    prop:value=move || get(&params.get()).to_string()
-                    aria-valuetext=move || show(get(&params.get()))
-                    on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                            commit(&|p| set(p, v.clamp(min, max)));
-                        }
-                    }/>
-                <span class="value">{move || show(get(&params.get()))}</span>
-            </label>
-        }
+        crate::app::fields::slider(
+            label,
+            name,
+            bounds,
+            move || get(&params.get()),
+            move |v| commit(&|p| set(p, v)),
+            show,
+        )
     };
 
     let num = move |f: fn(&Numbers) -> Option<f64>| Signal::derive(move || f(&shown.get()));
