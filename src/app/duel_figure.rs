@@ -346,7 +346,7 @@ pub fn DuelFigure(
                         format!("selection-sgd {} (link format {FORMAT_VERSION})", env!("CARGO_PKG_VERSION")),
                         format!("seed {}", p.seed),
                         format!("parameters {}", to_query(&p, Some(sim.with_value(|d| d.steps())), None)),
-                        "the toy problem of models.md section B; theta0 = (2, -1.5, 0, 0)".to_string(),
+                        "the toy problem defined in the page's appendix (#appendix-toy); theta0 = (2, -1.5, 0, 0)".to_string(),
                     ];
                     share::download("duel.csv", "text/csv", &sim.with_value(|d| d.to_csv(&header)));
                 }>"CSV"</button>

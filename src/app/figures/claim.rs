@@ -238,7 +238,7 @@ pub fn ClaimFigure() -> impl IntoView {
                 <p>"βs|∇f| = " <Readout name="claim.a" value=a digits=2/> ": the small-step rule holds while this is well below 1."</p>
             </div>
             <figcaption>
-                "Logistic acceptance, P(Δ) = 1/(1 + e^(−βΔ)), Gaussian mutations. "
+                "Logistic acceptance, P(Δ) = 1/(1 + e^(−βΔ)), where Δ is the candidate's change in f and β sets how sharply acceptance rises with it; Gaussian mutations. "
                 <strong>"What to notice: "</strong>
                 "the accepted crosses lean to the right, uphill, and their mean (solid arrow) settles on the theory; at gentle slopes it matches k∇f, at steep ones it falls short of it."
             </figcaption>

@@ -522,7 +522,7 @@ pub fn DriftFigure() -> impl IntoView {
             </div>
             <figcaption>
                 <p>
-                "Selection's panel shows the mean step of LOOP selection by §A.1.3's formula: along the gradient, with a length that saturates as the slope grows. "
+                "Selection's panel shows the mean step of LOOP selection by the formula derived in the " <a href="#appendix-eta">"appendix"</a> ": along the gradient, with a length that saturates as the slope grows. "
                 "The gradient-ascent panel shows plain gradient ascent with the rate k that selection has at small slopes. "
                 "A gradient field has zero circulation around every loop; the black arrows on the circle are simulated mean steps, which also carry the curvature of f over one mutation (the “exact” value). "
                 </p>

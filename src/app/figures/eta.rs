@@ -400,11 +400,11 @@ pub fn EtaFigure() -> impl IntoView {
             </div>
             <figcaption>
                 "Selection's mean accepted step along the gradient, divided by the slope, for Gaussian mutations of size s. "
-                "Lines: theory (§A.1.3 of the models); markers: selection run in this page on f(x) = g·x, "
+                "Lines: theory (derived in the " <a href="#appendix-eta">"appendix"</a> "); markers: selection run in this page on f(x) = g·x, "
                 "with bars of ±3.29 standard errors (99.9 %). The rules are matched so that all share the small-step rate "
                 "k_loop = s²β/2, here "
                 {move || fmt(Some(theory.get().k_loop), 3)}
-                " (probit uses Φ(β√(2π)Δ/4), Kimura a population N = (β + 2)/4); at the defaults k_loop equals SGD's η. The faint dotted diagonal is s√(2/π)/|∇f|, the ceiling LOOP approaches on steep slopes. "
+                " (probit uses Φ(β√(2π)Δ/4), Kimura a population N = (β + 2)/4); at the defaults k_loop equals SGD's η. The faint dotted diagonal is s√(2/π)/|∇f|, the rate of a hard threshold (accept exactly the uphill candidates): every rule reaches it as |∇f| → ∞, but Kimura rises above it first — while 1/(4N) ≪ s|∇f| ≪ 1 its fixation probability is about 2Δ for Δ > 0, so its LOOP rate nears s√(π/2)/|∇f|. "
                 "Under KEEP the rate is per generation, rejected candidates included, and its small-step value s²P′(0) differs between rules (dotted lines). "
                 <strong>"What to notice: "</strong>
                 "SGD's line is flat, but every rule's η_eff falls once a = βs|∇f| passes about 1, roughly as 1/|∇f| — "

@@ -171,7 +171,7 @@ pub fn FitnessFigure() -> impl IntoView {
                    " (expected " <Readout name="fitness.wf.slope.theory" value=wf_theory/> ")."</p>
             </div>
             <figcaption>
-                "Each generation, Wright–Fisher children pick parents in proportion to fitness; in the model each parent's accepted mutant is its only descendant. "
+                "Each generation, Wright–Fisher children pick parents in proportion to fitness; in the model, read literally as a line of individuals, each parent's accepted mutant is its only descendant. "
                 <strong>"What to notice: "</strong>
                 "the model's crosses sit on 1 whatever f is — its “fitness” never changes how many descendants anyone has — while Wright–Fisher's squares climb with f."
             </figcaption>

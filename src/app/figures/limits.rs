@@ -252,7 +252,7 @@ pub fn LimitsFigure() -> impl IntoView {
                 if s.exact {
                     ": run longer."
                 } else {
-                    ": probit's odds are not exactly exp(βΔ), so its long-run law is not exactly Gibbs."
+                    ": probit's forward/reverse ratio P(Δ)/P(−Δ) is not exactly exp(βΔ), so its long-run law is not exactly Gibbs."
                 }
             ),
             _ => "its bound appears after a few thousand generations.".to_string(),
@@ -332,7 +332,7 @@ pub fn LimitsFigure() -> impl IntoView {
                 "bars are the share of generations spent at each x, the dashed curve the density ∝ e"<sup>"βf"</sup>". "
                 <strong>"What to notice: "</strong>
                 "every curve in (a) reaches 1 as a → 0, where selection's mean step is exactly k_loop·∇f; and the histogram settles onto "
-                "the Gibbs density for logistic, Metropolis and Kimura acceptance, whose odds are e"<sup>"βΔ"</sup>" — probit's are not, and its spread settles too narrow."
+                "the Gibbs density for logistic, Metropolis and Kimura acceptance, whose forward/reverse ratio P(Δ)/P(−Δ) is e"<sup>"βΔ"</sup>" — probit's is not, and its spread settles too narrow (" <a href="#appendix-stationary">"appendix"</a> ")."
             </figcaption>
         </figure>
     }

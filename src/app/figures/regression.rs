@@ -532,7 +532,7 @@ pub fn RegressionFigure() -> impl IntoView {
                         <Readout name="regression.step_r" value=num(|n| iv(&n.step, 0))/>
                         " (99.9 % interval " <Readout name="regression.step_r.lo" value=num(|n| iv(&n.step, 1))/>
                         " to " <Readout name="regression.step_r.hi" value=num(|n| iv(&n.step, 2))/>
-                        "); §C's formula " <Readout name="regression.step_r.theory" value=th(|t| Some(t.step.sgd_correlation()))/> "."</p>
+                        "); theory (" <a href="#appendix-regression">"appendix"</a> ") " <Readout name="regression.step_r.theory" value=th(|t| Some(t.step.sgd_correlation()))/> "."</p>
                     <p><strong>"Long run"</strong>": r = " <Readout name="regression.long_r.sgd" value=num(|n| n.long_sgd)/>
                         "; theory " <Readout name="regression.long_r.sgd.theory" value=th(|t| t.long.sgd.map(correlation_of))/>
                         " (small-η form (ησ²/B)(2I − ηH)⁻¹: " <Readout name="regression.long_r.sgd.small_lr" value=th(|t| t.long.sgd_small_lr.map(correlation_of))/> ")."</p>
