@@ -105,6 +105,7 @@ pub fn Article(
                 <li><a href="#what-fitness-means">"What “fitness” means"</a></li>
                 <li><a href="#what-it-gets-right">"What the analogy gets right"</a></li>
                 <li><a href="#sources">"Sources"</a></li>
+                <li><a href="#appendix">"Appendix: derivations, glossary, references"</a></li>
             </ol>
         </nav>
         <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<ClaimFigure/><FigureTools id="claim"/></section>
@@ -121,5 +122,6 @@ pub fn Article(
         <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
         <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
+        <section aria-labelledby="appendix">{prose(include_str!("prose/appendix.html"))}</section>
     }
 }
