@@ -4,6 +4,8 @@
 //! - [`url_state`]: the page's state in the URL, pure Rust.
 //! - `charts` and `app` (wasm32 only): drawing and the Leptos page.
 
+pub mod figures;
+pub mod settings;
 pub mod sim;
 pub mod url_state;
 

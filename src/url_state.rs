@@ -4,6 +4,8 @@
 //! malformed values fall back to the default, and every change is described in a
 //! notice the page shows. Pure Rust, tested natively.
 
+use crate::figures::{self, FigureDef};
+use crate::settings::{defaults, index_of};
 use crate::sim::duel::{AcceptanceKind, DuelParams, MutationShape, RuleKind, MAX_REPLAY_STEPS};
 use crate::sim::sgd::MAX_BATCH;
 use crate::sim::ZDistribution;
@@ -23,6 +25,48 @@ pub struct PageState {
     pub t: Option<u64>,
     /// `?embed=<figure-id>`: show that figure alone.
     pub embed: Option<String>,
+    /// The kit figures' values read from `<figure-id>.<key>` (one valid value per
+    /// setting), for each figure that had any key in the link.
+    pub figures: Vec<(&'static str, Vec<f64>)>,
+}
+
+impl PageState {
+    /// Figure `def`'s values: from the link, or its defaults.
+    pub fn values_for(&self, def: &FigureDef) -> Vec<f64> {
+        self.figures.iter().find(|(id, _)| *id == def.id).map_or_else(|| defaults(def.settings), |(_, v)| v.clone())
+    }
+}
+
+/// Reads `<figure-id>.<key>` into `state` if it names a kit figure's setting.
+fn read_figure_key(state: &mut PageState, r: &mut Reader, key: &str, raw: &str) {
+    let Some((id, k)) = key.split_once('.') else { return };
+    let Some(def) = figures::by_id(id) else { return };
+    let Some(i) = index_of(def.settings, k) else { return };
+    let (v, notice) = def.settings[i].read(def.id, raw);
+    r.notices.extend(notice);
+    match state.figures.iter_mut().find(|(fid, _)| *fid == def.id) {
+        Some((_, values)) => values[i] = v,
+        None => {
+            let mut values = defaults(def.settings);
+            values[i] = v;
+            state.figures.push((def.id, values));
+        }
+    }
+}
+
+/// The `<figure-id>.<key>=<value>` pairs of every kit figure whose values differ from
+/// its defaults (only those keys), each starting with `&`.
+pub fn figure_query(state: &PageState) -> String {
+    let mut q = String::new();
+    for (id, values) in &state.figures {
+        let Some(def) = figures::by_id(id) else { continue };
+        for (s, v) in def.settings.iter().zip(values) {
+            if *v != s.default_value() {
+                q.push_str(&format!("&{id}.{}={}", s.key, s.write(*v)));
+            }
+        }
+    }
+    q
 }
 
 /// The result of reading a query string: a valid state and what had to be changed.
@@ -246,7 +290,8 @@ pub fn parse(query: &str) -> Parsed {
                     r.notices.push(format!("embed {} is not a figure name; showing the whole page.", shown(&raw)));
                 }
             }
-            _ => {} // unknown keys are ignored
+            // A kit figure's key; unknown keys are ignored.
+            _ => read_figure_key(&mut state, &mut r, &key, &raw),
         }
     }
     if let Err(e) = state.params.validate() {
@@ -303,7 +348,7 @@ mod tests {
         };
         let parsed = parse(&to_query(&p, Some(300), Some("duel")));
         assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
-        assert_eq!(parsed.state, PageState { params: p, t: Some(300), embed: Some("duel".into()) });
+        assert_eq!(parsed.state, PageState { params: p, t: Some(300), embed: Some("duel".into()), figures: vec![] });
     }
 
     #[test]
@@ -343,6 +388,22 @@ mod tests {
             assert!(params.validate().is_ok(), "{id}");
             assert_eq!(parse(&to_query(&params, None, None)).state.params, params, "{id} round-trips");
         }
+    }
+
+    #[test]
+    fn figure_keys_are_read_with_their_declarations_and_round_trip() {
+        let p = parse("?claim.slope=2&claim.beta=1e9&claim.sigma=x&claim.nope=1&nofigure.k=2");
+        let claim = figures::by_id("claim").unwrap();
+        let v = p.state.values_for(claim);
+        assert_eq!(v[0], 2.0);
+        assert_eq!(v[2], 1000.0, "β is clamped to its range");
+        assert_eq!(v[1], claim.settings[1].default_value());
+        assert_eq!(p.notices.len(), 2, "{:?}", p.notices);
+        assert!(p.notices.iter().any(|n| n.contains("claim.beta")));
+        let again = parse(&figure_query(&p.state));
+        assert!(again.notices.is_empty(), "{:?}", again.notices);
+        assert_eq!(again.state.values_for(claim), v);
+        assert_eq!(parse("").state.values_for(claim), defaults(claim.settings));
     }
 
     #[test]

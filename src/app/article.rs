@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    claim::ClaimFigure, drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure,
-    limits::LimitsFigure, minibatch::MinibatchFigure, regression::RegressionFigure,
+    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
+    minibatch::MinibatchFigure, regression::RegressionFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -24,7 +24,10 @@ pub const FIGURE_IDS: [&str; 9] =
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     Some(match id {
-        "claim" => view! { <ClaimFigure/> }.into_any(),
+        "claim" => {
+            let def = crate::figures::by_id(id)?;
+            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
+        }
         "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
@@ -108,7 +111,7 @@ pub fn Article(
                 <li><a href="#appendix">"Appendix: derivations, glossary, references"</a></li>
             </ol>
         </nav>
-        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<ClaimFigure/><FigureTools id="claim"/></section>
+        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<div class="figure-slot" data-figure-slot="claim"></div></section>
         <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/><FigureTools id="minibatch"/></section>
         <section aria-labelledby="counterexample">
             {prose(include_str!("prose/counterexample.html"))}

@@ -8,6 +8,7 @@ pub mod duel_figure;
 pub mod fields;
 pub mod figure_state;
 pub mod figures;
+pub mod kit;
 pub mod panic;
 pub mod plot;
 pub mod readout;
@@ -26,7 +27,9 @@ pub fn start() {
     browser::register_service_worker();
     browser::repaint_on_theme_change();
     let parsed = parse(&browser::location_search());
+    let state = parsed.state.clone();
     mount_to_body(move || view! { <App parsed=parsed/> });
+    kit::mount::observe(&state);
 }
 
 /// A dismissible notice listing what was changed in the link.

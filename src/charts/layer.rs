@@ -6,16 +6,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use super::frame::Frame;
 
-/// Marker shapes, so the models differ by more than colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
-    /// A filled square (SGD).
-    Square,
-    /// A plus sign (selection).
-    Cross,
-    /// A small dot (ghost candidates).
-    Dot,
-}
+pub use super::pixels::Marker;
 
 /// Clears the whole canvas.
 pub fn clear(ctx: &CanvasRenderingContext2d) {

@@ -11,8 +11,23 @@ pub mod frame;
 pub mod layer;
 pub mod limits;
 pub mod palette;
+pub mod pixels;
 pub mod plane;
 pub mod regression;
 
 pub use frame::Frame;
 pub use palette::Palette;
+
+/// What a figure's `paint` draws with: the chart's coordinate map, the colours, the
+/// data layer (a pixel buffer, kept between frames) and the overlay (a 2-D context
+/// cleared before every paint, for the few marks that move every frame).
+pub struct Paint<'a> {
+    /// Data ↔ device pixels.
+    pub frame: &'a Frame,
+    /// The theme's colours.
+    pub palette: &'a Palette,
+    /// The data layer.
+    pub pixels: &'a mut pixels::Pixels,
+    /// The overlay.
+    pub overlay: &'a web_sys::CanvasRenderingContext2d,
+}

@@ -33,6 +33,45 @@ pub struct Axes {
     pub y_label: &'static str,
 }
 
+/// What a chart's base layer shows: its axes and the static curves under the data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Base {
+    /// The axes.
+    pub axes: Axes,
+    /// Theory and contours, drawn under the data.
+    pub curves: Vec<Curve>,
+    /// Whether both axes share units, so the plot keeps a 1:1 aspect ratio (the
+    /// shorter range is widened to fill the box).
+    pub equal: bool,
+}
+
+/// Margins around the plot area in CSS pixels: outer margin, x-label band, y-label band.
+const MARGIN: f64 = 8.0;
+const X_LABEL_AREA: f64 = 30.0;
+const Y_LABEL_AREA: f64 = 40.0;
+
+/// `axes` with the shorter data range widened about its centre so that one data unit
+/// spans as many pixels along x as along y in a canvas of `width` × `height` pixels.
+pub fn equalize(axes: &Axes, width: f64, height: f64, dpr: f64) -> Axes {
+    let pw = width - dpr * (2.0 * MARGIN + Y_LABEL_AREA);
+    let ph = height - dpr * (2.0 * MARGIN + X_LABEL_AREA);
+    let (dx, dy) = (axes.x.1 - axes.x.0, axes.y.1 - axes.y.0);
+    if !(pw > 0.0 && ph > 0.0 && dx > 0.0 && dy > 0.0) {
+        return axes.clone();
+    }
+    let widen = |(lo, hi): (f64, f64), span: f64| {
+        let c = 0.5 * (lo + hi);
+        (c - span / 2.0, c + span / 2.0)
+    };
+    let mut out = axes.clone();
+    if dx / pw > dy / ph {
+        out.y = widen(axes.y, dx / pw * ph);
+    } else {
+        out.x = widen(axes.x, dy / ph * pw);
+    }
+    out
+}
+
 /// Why a chart could not be drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrawError(pub String);
@@ -76,9 +115,9 @@ pub fn draw_axes(
     let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&ink);
     let px = |v: f64| (v * dpr).round() as u32;
     let mut chart = ChartBuilder::on(&root)
-        .margin(px(8.0))
-        .x_label_area_size(px(30.0))
-        .y_label_area_size(px(40.0))
+        .margin(px(MARGIN))
+        .x_label_area_size(px(X_LABEL_AREA))
+        .y_label_area_size(px(Y_LABEL_AREA))
         .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
         .map_err(err)?;
     chart

@@ -1,0 +1,149 @@
+//! Figure `claim` (section 1): mutants around one parent on a sloping landscape;
+//! accepted ones lean uphill, and their mean approaches k∇f.
+
+use super::{ChartDef, FigureDef, Numbers, Sim};
+use crate::settings::Setting;
+use crate::sim::demos::CandidateCloud;
+use crate::sim::maths::Z_999;
+use crate::sim::selection::{Acceptance, Mutation, Selection, StepRule};
+use crate::sim::{rng_for, theory};
+
+const SEED: u64 = 1;
+
+/// The figure's settings: slope |∇f|, mutation size s, inverse temperature β.
+pub const SETTINGS: [Setting; 3] = [
+    Setting::log("slope", "Slope |∇f|", (0.01, 10.0), 0.25, 3),
+    Setting::log("sigma", "Mutation size s", (0.01, 0.2), 0.05, 3),
+    Setting::log("beta", "Inverse temperature β", (1.0, 1000.0), 80.0, 0),
+];
+
+/// Figure `claim`.
+pub static FIGURE: FigureDef = FigureDef {
+    id: "claim",
+    title: "Mutants around one parent on a slope",
+    settings: &SETTINGS,
+    charts: &[ChartDef {
+        name: "claim-candidates",
+        label: "Candidates from a parent at the centre: accepted (crosses) and rejected (grey dots); arrows: mean accepted step (solid, the selection colour), exact theory (solid, ink), small-step k∇f (dashed)",
+        aspect: 0.62,
+    }],
+    stats: "Candidates {candidates:0}; accepted {accept:3} (theory 0.500 for logistic acceptance on a linear slope).\n\
+            Mean accepted step along ∇f: {mean:4} (99.9 % interval {mean.lo:4} to {mean.hi:4}); theory {theory:4}; \
+            small-step k|∇f| = {k:4}; across ∇f: {across:4}.\n\
+            βs|∇f| = {a:2}: the small-step rule holds while this is well below 1.",
+    takeaway: "Accepted mutants lean uphill: their mean step points along the gradient, and for gentle slopes its length is k|∇f|.",
+    caption: "Logistic acceptance, P(Δ) = 1/(1 + e<sup>−βΔ</sup>), where Δ is the candidate's change in f and β sets \
+              how sharply acceptance rises with it; Gaussian mutations of size s. \
+              Crosses: accepted candidates; grey dots: rejected ones; the ring is the parent. \
+              <strong>What to notice:</strong> the accepted crosses lean to the right, uphill, and their mean \
+              (solid arrow) settles on the exact theory; at gentle slopes it matches k∇f, at steep ones it falls short of it.",
+    build,
+};
+
+/// Candidates drawn per unit of work: one frame's worth at 60 frames a second.
+const PER_UNIT: usize = 40;
+
+struct Claim {
+    slope: f64,
+    sigma: f64,
+    acceptance: Acceptance,
+    cloud: Option<CandidateCloud>,
+    /// Exact mean accepted step and the small-step prediction k|∇f|.
+    theory: (f64, f64),
+}
+
+fn build(v: &[f64]) -> Box<dyn Sim> {
+    let (slope, sigma, beta) = (v[0], v[1], v[2]);
+    let acceptance = Acceptance::Logistic { beta };
+    let cloud = Selection::new(Mutation::Gaussian { sigma }, acceptance, StepRule::default())
+        .ok()
+        .map(|sel| CandidateCloud::new(sel, slope, rng_for(SEED, 0)));
+    let theory = (
+        theory::linear_response(&acceptance, sigma, slope).mean_loop,
+        theory::k_loop(sigma * sigma, &acceptance) * slope,
+    );
+    Box::new(Claim { slope, sigma, acceptance, cloud, theory })
+}
+
+impl Sim for Claim {
+    fn step(&mut self) -> bool {
+        match &mut self.cloud {
+            Some(c) => {
+                c.draw(PER_UNIT);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        60.0
+    }
+
+    fn still_units(&self) -> u64 {
+        75
+    }
+
+    fn numbers(&self, out: &mut Numbers) {
+        let beta = match self.acceptance {
+            Acceptance::Logistic { beta } => beta,
+            _ => f64::NAN,
+        };
+        out.push(("theory", Some(self.theory.0)));
+        out.push(("k", Some(self.theory.1)));
+        out.push(("a", Some(beta * self.sigma * self.slope)));
+        let Some(c) = &self.cloud else { return };
+        let interval = c.along.interval(Z_999);
+        out.extend([
+            ("candidates", Some(c.candidates as f64)),
+            ("accept", c.acceptance_rate()),
+            ("mean", c.along.mean()),
+            ("mean.lo", interval.map(|i| i.0)),
+            ("mean.hi", interval.map(|i| i.1)),
+            ("across", c.across.mean()),
+        ]);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn axes(&self, _chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
+        use crate::charts::plane::{Axes, Base, Curve};
+        let h = 4.0 * self.sigma;
+        // f = |g|·x: its contours are vertical lines.
+        let curves = (-4..=4)
+            .map(|i| {
+                let x = f64::from(i) * h / 4.0;
+                Curve { points: vec![(x, -2.0 * h), (x, 2.0 * h)], color: palette.faint, dashed: false, width: 1.0 }
+            })
+            .collect();
+        Base {
+            axes: Axes { x: (-h, h), y: (-h, h), x_label: "ε along ∇f", y_label: "ε across ∇f" },
+            curves,
+            equal: true,
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn paint(&mut self, _chart: usize, p: &mut crate::charts::Paint<'_>, _full: bool) {
+        use crate::charts::layer;
+        use crate::charts::pixels::{Marker, Rgba};
+        // The cloud is a window of recent candidates: redraw it whole each frame.
+        p.pixels.clear();
+        let Some(c) = &self.cloud else { return };
+        let (ghost, accepted) = (Rgba::hex(p.palette.ghost, 0.7), Rgba::hex(p.palette.selection, 0.8));
+        for &(eps, ok) in c.recent.iter().filter(|x| !x.1) {
+            debug_assert!(!ok);
+            p.pixels.marker(p.frame, (eps[0], eps[1]), Marker::Dot, 2.5, ghost);
+        }
+        for (eps, _) in c.recent.iter().filter(|x| x.1) {
+            p.pixels.marker(p.frame, (eps[0], eps[1]), Marker::Cross, 5.0, accepted);
+        }
+        let o = p.overlay;
+        let y = -0.04 * 4.0 * self.sigma;
+        layer::arrow(o, p.frame, (0.0, 0.0), (self.theory.1, 0.0), p.palette.theory, true);
+        layer::arrow(o, p.frame, (0.0, y), (self.theory.0, y), p.palette.ink, false);
+        if let (Some(a), Some(b)) = (c.along.mean(), c.across.mean()) {
+            layer::arrow(o, p.frame, (0.0, 0.0), (a, b), p.palette.selection, false);
+        }
+        layer::ring(o, p.frame, 0.0, 0.0, p.palette.background, p.palette.ink);
+    }
+}
