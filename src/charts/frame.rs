@@ -33,6 +33,13 @@ impl Frame {
         (self.px.0 + fx * (self.px.1 - self.px.0), self.py.1 - fy * (self.py.1 - self.py.0))
     }
 
+    /// Device pixels → data (the inverse of [`Frame::map`]).
+    pub fn unmap(&self, px: f64, py: f64) -> (f64, f64) {
+        let fx = (px - self.px.0) / (self.px.1 - self.px.0);
+        let fy = (self.py.1 - py) / (self.py.1 - self.py.0);
+        (self.x.0 + fx * (self.x.1 - self.x.0), self.y.0 + fy * (self.y.1 - self.y.0))
+    }
+
     /// Device pixels per data unit along x.
     pub fn scale_x(&self) -> f64 {
         (self.px.1 - self.px.0) / (self.x.1 - self.x.0)

@@ -41,6 +41,18 @@ pub trait Sim {
         None
     }
 
+    /// Takes new values without starting again, where a setting changes only how the
+    /// run is shown or paced (a view, a speed); returns false to be rebuilt instead.
+    fn retune(&mut self, _values: &[f64]) -> bool {
+        false
+    }
+
+    /// The reader clicked or tapped chart `chart` at data point (x, y); returns true if
+    /// the figure changed (the kit then repaints it whole).
+    fn click(&mut self, _chart: usize, _x: f64, _y: f64) -> bool {
+        false
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;

@@ -186,9 +186,32 @@ pub fn FigureView(
     let set = move |i: usize, x: f64| {
         let mut v = values.get_untracked();
         let new = def.settings[i].valid(x);
-        if v[i] != new {
-            v[i] = new;
+        if v[i] == new {
+            return;
+        }
+        v[i] = new;
+        if sim.try_update_value(|s| s.retune(&v)).unwrap_or(false) {
+            url::write(def, &v);
+            values.set(v);
+            publish();
+            paint(true);
+            kick();
+        } else {
             restart(v);
+        }
+    };
+    let click = move |i: usize, ev: leptos::ev::MouseEvent| {
+        let dpr = device_pixel_ratio();
+        let (px, py) = (f64::from(ev.offset_x()) * dpr, f64::from(ev.offset_y()) * dpr);
+        let Some(frame) = charts.with_value(|c| c.get(i).and_then(|c| c.frame)) else { return };
+        if !(px >= frame.px.0 && px <= frame.px.1 && py >= frame.py.0 && py <= frame.py.1) {
+            return;
+        }
+        let (x, y) = frame.unmap(px, py);
+        if sim.try_update_value(|s| s.click(i, x, y)).unwrap_or(false) {
+            publish();
+            paint(true);
+            kick();
         }
     };
 
@@ -221,12 +244,13 @@ pub fn FigureView(
         .charts
         .iter()
         .zip(refs.get_value())
-        .map(|(c, r)| {
+        .enumerate()
+        .map(|(i, (c, r))| {
             let style = format!("aspect-ratio: {}", 1.0 / c.aspect);
             view! {
                 <div class="chart">
                     <div class="chart-label">{c.label}</div>
-                    <div class="chart-box" style=style>
+                    <div class="chart-box" style=style on:click=move |ev| click(i, ev)>
                         <canvas node_ref=r.base data-layer="axes" aria-hidden="true"></canvas>
                         <canvas node_ref=r.data data-chart=c.name role="img" aria-label=c.label></canvas>
                         <canvas node_ref=r.overlay data-layer="overlay" aria-hidden="true"></canvas>
