@@ -1,5 +1,6 @@
-//! The determinism fingerprint in a real browser: the same seed must give the same runs,
-//! bit for bit, in wasm32 as natively (see `sim::run::fingerprint`).
+//! The determinism fingerprints in a real browser: the same seed must give the same runs
+//! and the same normal draws, bit for bit, in wasm32 as natively (see
+//! `sim::run::fingerprint` and `tests/common/normal_fingerprint.rs`).
 //!
 //! Run with
 //! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
@@ -11,6 +12,7 @@ use selection_sgd::sim::run::fingerprint;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 include!("common/fingerprint.rs");
+include!("common/normal_fingerprint.rs");
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -18,6 +20,18 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn fingerprint_matches_native() {
     let got = fingerprint(42);
     assert_eq!(got, FINGERPRINT_SEED_42, "browser fingerprint(42) = {got:#018x}, native {FINGERPRINT_SEED_42:#018x}");
+}
+
+/// The normal sampler alone, 2²² draws including about a thousand from its tail branch
+/// (`libm::log`) and some sixty thousand wedge tests (`libm::exp`): the same bits as natively.
+#[wasm_bindgen_test]
+fn normal_sampler_matches_native() {
+    let got = normal_fingerprint(42);
+    assert_eq!(
+        got, NORMAL_FINGERPRINT_SEED_42,
+        "browser normal_fingerprint(42) = ({:#018x}, {}), native ({:#018x}, {})",
+        got.0, got.1, NORMAL_FINGERPRINT_SEED_42.0, NORMAL_FINGERPRINT_SEED_42.1
+    );
 }
 
 /// Waits `ms` milliseconds, letting effects and animation frames run.

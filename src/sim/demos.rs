@@ -3,8 +3,8 @@
 //! parent in the model against a Wright–Fisher population (§D, "Fitness").
 
 use rand::distr::weighted::WeightedIndex;
+use rand::distr::Distribution;
 use rand::Rng;
-use rand_distr::Distribution;
 
 use super::problem::{ExampleGradients, Objective, ToyProblem};
 use super::selection::Selection;

@@ -959,7 +959,8 @@ mod tests {
 
     #[test]
     fn batch_means_matches_iid_standard_error() {
-        use rand_distr::{Distribution, StandardNormal};
+        use crate::sim::normal::StandardNormal;
+        use rand::distr::Distribution;
         let mut rng = rng_for(3, 0);
         let mut b = BatchMeans::new();
         let n = 200_000;

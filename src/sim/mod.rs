@@ -1,17 +1,19 @@
 //! The science: both models, the problems they run on, the theory that predicts them
 //! and the statistics that measure them.
 //!
-//! This module is pure Rust. It depends on `rand`, `rand_chacha`, `rand_distr` and
-//! `libm` only — never on leptos, web-sys or wasm-bindgen — so `cargo test` checks it
-//! natively in seconds and the very same code runs in the browser.
+//! This module is pure Rust. It depends on `rand`, `rand_chacha` and `libm` only — never
+//! on leptos, web-sys or wasm-bindgen — so `cargo test` checks it natively in seconds and
+//! the very same code runs in the browser.
 //!
 //! Every formula cites the section of the models specification (`models.md`) it
 //! implements: §A selection, §B the toy problem, §C regression, §D drift, §E checks.
 //!
-//! Portability: every transcendental function of ours goes through [`maths`] and the
-//! pure-Rust `libm` crate. `rand_distr`'s normal sampler uses the platform's `exp`/`ln`
-//! in its rare rejection branches; [`run::fingerprint`] checks that a seed and
-//! parameters still give the same runs bit for bit on x86_64 and in the browser.
+//! Portability: every transcendental function goes through the pure-Rust `libm` crate
+//! (directly or via [`maths`]), including those inside random draws: normal draws come
+//! from [`normal`], a ziggurat whose rare branches call `libm::exp` and `libm::log`, and
+//! the other draws (uniform, Bernoulli, `WeightedIndex`) are integer and IEEE arithmetic
+//! only. So a seed and parameters give the same runs bit for bit on x86_64 and in the
+//! browser; [`run::fingerprint`] and the sampler's own fingerprint check it on both.
 
 pub mod demos;
 pub mod drift_field;
@@ -19,6 +21,7 @@ pub mod duel;
 pub mod error;
 pub mod experiments;
 pub mod maths;
+pub mod normal;
 pub mod problem;
 pub mod quadratic;
 pub mod regression;

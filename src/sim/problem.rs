@@ -3,8 +3,9 @@
 //! θ = (a, b, u, v): two *active* coordinates with a real loss and two *hidden* ones
 //! with zero true gradient but correlated per-example gradients.
 
+use crate::sim::normal::StandardNormal;
+use rand::distr::Distribution;
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, StandardNormal};
 
 use super::error::{check_positive, check_range, ParamError};
 

@@ -1,8 +1,9 @@
 //! Linear regression with correlated features (spec §C): y = w*ᵀx + ε, x ~ N(0, Σ),
 //! ε ~ N(0, σ_n²), per-example loss ½(wᵀx − y)².
 
+use crate::sim::normal::StandardNormal;
+use rand::distr::Distribution;
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
 use super::error::{check_range, ParamError};
 use super::maths::Sym2;

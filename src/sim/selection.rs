@@ -1,8 +1,9 @@
 //! The selection model (spec §A): mutate by a radially symmetric random step, accept
 //! the mutant with a probability P_s(Δ) that grows with the fitness change Δ.
 
+use crate::sim::normal::StandardNormal;
+use rand::distr::Distribution;
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, StandardNormal};
 
 use super::error::{check_count, check_positive, check_range, ParamError};
 use super::maths::{exp, expm1, normal_cdf, SQRT_2PI};

@@ -160,8 +160,9 @@ mod tests {
     #[test]
     fn matches_two_pass_on_offset_data() {
         // Large offset: the naive sum-of-squares formula would lose all precision.
-        let xs: Vec<f64> = (0..1000).map(|i| 1e9 + (i as f64 * 0.37).sin()).collect();
-        let ys: Vec<f64> = (0..1000).map(|i| -1e9 + (i as f64 * 0.37).sin() * 0.5 + (i as f64 * 1.3).cos()).collect();
+        let xs: Vec<f64> = (0..1000).map(|i| 1e9 + libm::sin(i as f64 * 0.37)).collect();
+        let ys: Vec<f64> =
+            (0..1000).map(|i| -1e9 + libm::sin(i as f64 * 0.37) * 0.5 + libm::cos(i as f64 * 1.3)).collect();
         let mut rc = RunningCorrelation::new();
         for (x, y) in xs.iter().zip(&ys) {
             rc.push(*x, *y);
