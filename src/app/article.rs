@@ -1,6 +1,6 @@
-//! The article: the argument in ten sections, each with its figure. Prose is static
-//! HTML with MathML (authored here, in `prose/`); numbers that describe a run are live
-//! components bound to the simulations.
+//! The article's figures by id. The words are static HTML in `index.html` (the files in
+//! `prose/`, inlined at build time), so they show before the WebAssembly runs; each
+//! figure mounts into its `data-figure-slot` as it nears the viewport (`kit::mount`).
 
 use leptos::prelude::*;
 
@@ -12,22 +12,16 @@ use super::figures::{
 use super::readout::fmt;
 use crate::url_state::PageState;
 
-/// Static prose: authored in this repository, so it is safe to insert as HTML.
-fn prose(html: &'static str) -> impl IntoView {
-    view! { <div class="prose" inner_html=html></div> }
-}
-
 /// The ids of every figure, in page order.
 pub const FIGURE_IDS: [&str; 9] =
     ["claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
 
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
+    if let Some(def) = crate::figures::by_id(id) {
+        return Some(view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any());
+    }
     Some(match id {
-        "claim" => {
-            let def = crate::figures::by_id(id)?;
-            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
-        }
         "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
@@ -65,15 +59,12 @@ fn FigureTools(
     }
 }
 
-/// A sentence about the centrepiece's current run, in the prose.
-#[component]
-fn DuelSentence(
-    /// The centrepiece's readouts.
-    live: RwSignal<Snapshot>,
-) -> impl IntoView {
-    let text = move || {
+/// Writes a sentence about the centrepiece's current run into the prose's
+/// `<p data-live="duel">`, whenever the run changes.
+fn bind_duel_sentence(live: RwSignal<Snapshot>) {
+    Effect::new(move |_| {
         let s = live.get();
-        match (s.sgd, s.sel) {
+        let text = match (s.sgd, s.sel) {
             (Some((rs, _, _)), Some((rr, lo, hi))) => format!(
                 "In the run above, after {} steps, SGD's steps have r = {} and selection's have r = {} (99.9 % interval {} to {}). Change ρ or the batch size: SGD's r follows ρ, selection's stays near 0.",
                 s.step,
@@ -83,48 +74,28 @@ fn DuelSentence(
                 fmt(Some(hi), 3)
             ),
             _ => "Press play or step: the correlations appear after a few steps.".to_string(),
+        };
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[data-live=duel]").ok().flatten());
+        if let Some(el) = el {
+            el.set_text_content(Some(&text));
         }
-    };
-    view! { <p class="live" data-live="duel">{text}</p> }
+    });
 }
 
-/// The whole article.
-#[component]
-pub fn Article(
-    /// The page's state from the URL.
-    state: PageState,
-) -> impl IntoView {
-    let live = RwSignal::new(Snapshot::default());
-    view! {
-        <nav class="toc" aria-label="Contents">
-            <ol>
-                <li><a href="#the-claim">"The claim"</a></li>
-                <li><a href="#stochastic">"What “stochastic” means"</a></li>
-                <li><a href="#counterexample">"The counterexample"</a></li>
-                <li><a href="#learning-rate">"A gradient-dependent learning rate"</a></li>
-                <li><a href="#one-descendant">"Exactly one descendant"</a></li>
-                <li><a href="#a-realistic-case">"A realistic case"</a></li>
-                <li><a href="#gradient-descent-on-anything">"Gradient descent on anything?"</a></li>
-                <li><a href="#what-fitness-means">"What “fitness” means"</a></li>
-                <li><a href="#what-it-gets-right">"What the analogy gets right"</a></li>
-                <li><a href="#sources">"Sources"</a></li>
-                <li><a href="#appendix">"Appendix: derivations, glossary, references"</a></li>
-            </ol>
-        </nav>
-        <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<div class="figure-slot" data-figure-slot="claim"></div></section>
-        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/><FigureTools id="minibatch"/></section>
-        <section aria-labelledby="counterexample">
-            {prose(include_str!("prose/counterexample.html"))}
-            <DuelFigure state=state live=live/>
-            <DuelSentence live=live/>
-        </section>
-        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
-        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
-        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
-        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
-        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
-        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
-        <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
-        <section aria-labelledby="appendix">{prose(include_str!("prose/appendix.html"))}</section>
+/// Figure `id` as it stands in the article, with its tools under it; `None` for an
+/// unknown id.
+pub fn figure_in_article(id: &str, state: &PageState) -> Option<AnyView> {
+    if let Some(def) = crate::figures::by_id(id) {
+        return Some(view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any());
     }
+    if id == "duel" {
+        let live = RwSignal::new(Snapshot::default());
+        bind_duel_sentence(live);
+        return Some(view! { <DuelFigure state=state.clone() live=live/> }.into_any());
+    }
+    let id: &'static str = FIGURE_IDS.iter().copied().find(|f| *f == id)?;
+    let figure = figure_by_id(id, state)?;
+    Some(view! { {figure}<FigureTools id=id/> }.into_any())
 }

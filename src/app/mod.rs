@@ -19,16 +19,38 @@ pub mod visibility;
 use leptos::prelude::*;
 
 use crate::url_state::{parse, Parsed};
-use article::{figure_by_id, Article};
+use article::{figure_by_id, FIGURE_IDS};
 
-/// Installs the panic hook and mounts the page on `<body>`.
+/// Installs the panic hook, then brings the static page to life: the link notice, and
+/// each figure as it nears the viewport (or, in an embed, the one figure alone).
 pub fn start() {
     panic::install();
     browser::register_service_worker();
     browser::repaint_on_theme_change();
-    let parsed = parse(&browser::location_search());
-    let state = parsed.state.clone();
-    mount_to_body(move || view! { <App parsed=parsed/> });
+    let Parsed { state, mut notices } = parse(&browser::location_search());
+    if let Some(id) = state.embed.clone() {
+        if FIGURE_IDS.contains(&id.as_str()) {
+            let figure_id = id.clone();
+            mount_to_body(move || {
+                let figure = figure_by_id(&figure_id, &state);
+                view! { <LinkNotice notices=notices/><main id="embed" class="embed">{figure}</main> }
+            });
+            // A timeout, not an animation frame: frames do not run in an off-screen iframe.
+            set_timeout(move || share::report_height_to_parent(id), std::time::Duration::from_millis(0));
+            return;
+        }
+        notices.push(format!("There is no figure called “{id}”; showing the whole page."));
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.remove_attribute("data-embed");
+        }
+    }
+    let slot = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("notices"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    if let Some(slot) = slot {
+        leptos::mount::mount_to(slot, move || view! { <LinkNotice notices=notices/> }).forget();
+    }
     kit::mount::observe(&state);
 }
 
@@ -48,39 +70,4 @@ fn LinkNotice(
             </div>
         </Show>
     }
-}
-
-/// The whole page.
-#[component]
-pub fn App(
-    /// The state read from the URL, with notices about anything changed.
-    parsed: Parsed,
-) -> impl IntoView {
-    let Parsed { state, mut notices } = parsed;
-    if let Some(id) = state.embed.clone() {
-        if let Some(figure) = figure_by_id(&id, &state) {
-            // A timeout, not an animation frame: frames do not run in an off-screen iframe.
-            set_timeout(move || share::report_height_to_parent(id), std::time::Duration::from_millis(0));
-            return view! { <LinkNotice notices=notices/><main class="embed">{figure}</main> }.into_any();
-        }
-        notices.push(format!("There is no figure called “{id}”; showing the whole page."));
-    }
-    view! {
-        <a class="skip" href="#duel">"Skip to the figure"</a>
-        <header class="masthead">
-            <h1>"Is natural selection stochastic gradient descent?"</h1>
-            <p class="dek">"Mutation and selection do climb the gradient on average. But the noise in "
-                <em>"mini-batch"</em>" SGD comes from sampling data, and it has a shape that selection's noise does not. Watch both run."</p>
-        </header>
-        <LinkNotice notices=notices/>
-        <main class="article">
-            <Article state=state/>
-        </main>
-        <footer class="colophon">
-            <p>"Runs entirely in your browser; nothing is sent anywhere. Every view is in the link. "
-                <a href="./selection-sgd-offline.html" download="selection-sgd-offline.html" data-link="offline">"Download the whole page as one file"</a>
-                " to use without a network, e.g. in a classroom."</p>
-        </footer>
-    }
-    .into_any()
 }

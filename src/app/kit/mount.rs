@@ -1,39 +1,43 @@
 //! Figures come to life where the page reserved their place: every element
 //! `[data-figure-slot="<id>"]` gets its figure when it comes within a screen of the
 //! viewport, not before, so only the first screen's work runs before the first paint.
+//! (`mount_to` builds the figure with its own reactive owner, which lives as long as
+//! the page.)
 
 use std::cell::RefCell;
 
-use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
-use super::FigureView;
-use crate::figures::{by_id, FigureDef};
+use crate::app::article::figure_in_article;
 use crate::url_state::PageState;
 
 thread_local! {
-    /// Each figure's values read from the URL, taken once when it mounts.
-    static FROM_URL: RefCell<Vec<(&'static str, Vec<f64>)>> = const { RefCell::new(Vec::new()) };
+    /// The page's state read from the URL, for figures as they mount.
+    static FROM_URL: RefCell<PageState> = RefCell::new(PageState::default());
 }
 
-/// Mounts figure `def` into `slot` (replacing its placeholder), with the values the
-/// URL gave it or its defaults.
-pub fn mount_into(slot: &web_sys::HtmlElement, def: &'static FigureDef) {
-    let initial = FROM_URL
-        .with_borrow(|v| v.iter().find(|(id, _)| *id == def.id).map(|(_, x)| x.clone()))
-        .unwrap_or_else(|| crate::settings::defaults(def.settings));
+/// Mounts figure `id` into `slot` (replacing its placeholder) as the URL set it.
+pub fn mount_into(slot: &web_sys::HtmlElement, id: &str) {
+    if !FROM_URL
+        .with_borrow(|state| crate::app::article::FIGURE_IDS.contains(&id) || state.embed.as_deref() == Some(id))
+    {
+        return;
+    }
     slot.set_inner_html("");
     let _ = slot.set_attribute("data-mounted", "");
-    let handle = leptos::mount::mount_to(slot.clone(), move || view! { <FigureView def=def initial=initial/> });
+    let id = id.to_string();
+    // The view is built inside `mount_to`, under the owner it creates.
+    let handle =
+        leptos::mount::mount_to(slot.clone(), move || FROM_URL.with_borrow(|state| figure_in_article(&id, state)));
     // The figure lives as long as the page.
     handle.forget();
 }
 
 /// Watches every figure slot on the page and mounts each as it nears the viewport.
 pub fn observe(state: &PageState) {
-    FROM_URL.with_borrow_mut(|v| v.clone_from(&state.figures));
+    FROM_URL.with_borrow_mut(|v| v.clone_from(state));
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(slots) = doc.query_selector_all("[data-figure-slot]:not([data-mounted])") else { return };
     let cb = Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
@@ -45,10 +49,7 @@ pub fn observe(state: &PageState) {
                 let target = entry.target();
                 observer.unobserve(&target);
                 let Ok(slot) = target.dyn_into::<web_sys::HtmlElement>() else { continue };
-                let id = slot.get_attribute("data-figure-slot").unwrap_or_default();
-                if let Some(def) = by_id(&id) {
-                    mount_into(&slot, def);
-                }
+                mount_into(&slot, &slot.get_attribute("data-figure-slot").unwrap_or_default());
             }
         },
     );
@@ -59,9 +60,7 @@ pub fn observe(state: &PageState) {
         // No observer: mount everything now.
         for i in 0..slots.length() {
             if let Some(slot) = slots.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
-                if let Some(def) = by_id(&slot.get_attribute("data-figure-slot").unwrap_or_default()) {
-                    mount_into(&slot, def);
-                }
+                mount_into(&slot, &slot.get_attribute("data-figure-slot").unwrap_or_default());
             }
         }
         return;
