@@ -1,26 +1,12 @@
 // The duel figure: its numbers at a known seed, its controls, and its seed handling.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import {
-  control,
-  idleFor,
-  isPlaying,
-  launch,
-  open,
-  readout,
-  readouts,
-  waitFor,
-  waitForStep,
-  waitForStepBetween,
-} from '../lib/browser.js';
+import { after, test } from 'node:test';
+import { launch, withPage } from '../lib/browser.js';
+import { control, duelReadout as readout, duelReadouts, idleFor, isPlaying, waitForStep, waitForStepBetween } from '../lib/duel.js';
+import { waitFor } from '../lib/wait.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = await launch();
+after(() => browser.close());
 
 const STEP = '[data-action="step"]';
 const PLAY = '[data-action="play"]';
@@ -32,9 +18,8 @@ async function stepOnce(page) {
   await waitForStep(page, before + 1, `one click of "step" to take step ${before} to ${before + 1}`);
 }
 
-test('after 300 steps at the defaults, SGD correlates perfectly and selection not at all', async () => {
-  const { page, context } = await open(browser, '?seed=42&t=300');
-  try {
+test('after 300 steps at the defaults, SGD correlates perfectly and selection not at all', () =>
+  withPage(browser, '?seed=42&t=300', {}, async ({ page }) => {
     await waitForStep(page, 300);
     assert.equal(await isPlaying(page), false, '?t=300 must leave the duel paused');
 
@@ -48,14 +33,11 @@ test('after 300 steps at the defaults, SGD correlates perfectly and selection no
 
     const accept = await readout(page, 'sel.accept');
     assert.ok(accept >= 0 && accept <= 1, `sel.accept is ${accept}, not a rate in [0, 1]`);
-  } finally {
-    await context.close();
-  }
-});
+  }),
+);
 
-test('pause, step and reset behave', { timeout: 60_000 }, async () => {
-  const { page, context } = await open(browser, '?seed=42&t=10');
-  try {
+test('pause, step and reset behave', { timeout: 60_000 }, () =>
+  withPage(browser, '?seed=42&t=10', {}, async ({ page }) => {
     await waitForStep(page, 10);
     assert.equal(await isPlaying(page), false, '?t=10 must leave the duel paused');
 
@@ -88,89 +70,66 @@ test('pause, step and reset behave', { timeout: 60_000 }, async () => {
 
     // And stepping still works after a pause.
     await stepOnce(page);
-  } finally {
-    await context.close();
-  }
-});
+  }),
+);
 
 test('without t the duel autoplays, unless the reader prefers reduced motion', { timeout: 60_000 }, async () => {
-  const moving = await open(browser, '?seed=42');
-  try {
-    await waitForStepBetween(moving.page, 3, Infinity, 'the duel to autoplay');
-    assert.equal(await isPlaying(moving.page), true, 'play is not aria-pressed while autoplaying');
-  } finally {
-    await moving.context.close();
-  }
-
-  const still = await open(browser, '?seed=42', { reducedMotion: 'reduce' });
-  try {
-    await idleFor(still.page);
-    assert.equal(await isPlaying(still.page), false, 'the duel plays although reduced motion is preferred');
-    assert.equal(await readout(still.page, 'step'), 0, 'the duel moved although reduced motion is preferred');
-  } finally {
-    await still.context.close();
-  }
+  await withPage(browser, '?seed=42', {}, async ({ page }) => {
+    await waitForStepBetween(page, 3, Infinity, 'the duel to autoplay');
+    assert.equal(await isPlaying(page), true, 'play is not aria-pressed while autoplaying');
+  });
+  await withPage(browser, '?seed=42', { reducedMotion: 'reduce' }, async ({ page }) => {
+    await idleFor(page);
+    assert.equal(await isPlaying(page), false, 'the duel plays although reduced motion is preferred');
+    assert.equal(await readout(page, 'step'), 0, 'the duel moved although reduced motion is preferred');
+  });
 });
+
+/** Opens `query`, waits for step `n` and returns the duel's readouts. */
+function readoutsAt(query, n) {
+  return withPage(browser, query, {}, async ({ page }) => {
+    await waitForStep(page, n);
+    return duelReadouts(page);
+  });
+}
 
 test('a seed typed and committed restarts the duel with that seed', { timeout: 90_000 }, async () => {
   const N = 20;
-  const typed = await open(browser, '?seed=42&t=50');
-  let fromTyped;
-  try {
-    await waitForStep(typed.page, 50);
-    const seed = control(typed.page, 'input[name="seed"]');
+  const fromTyped = await withPage(browser, '?seed=42&t=50', {}, async ({ page }) => {
+    await waitForStep(page, 50);
+    const seed = control(page, 'input[name="seed"]');
     await seed.fill('7');
     await seed.press('Enter');
-    await waitForStepBetween(typed.page, 0, 49, 'committing seed 7 to restart the duel');
+    await waitForStepBetween(page, 0, 49, 'committing seed 7 to restart the duel');
     assert.equal(await seed.inputValue(), '7');
 
     // Replay N steps by hand from a clean start and compare with a fresh load of that seed.
-    if (await isPlaying(typed.page)) await control(typed.page, PLAY).click();
-    await control(typed.page, '[data-action="reset"]').click();
-    await waitForStep(typed.page, 0);
-    for (let i = 0; i < N; i++) await stepOnce(typed.page);
-    fromTyped = await readouts(typed.page);
-  } finally {
-    await typed.context.close();
-  }
-
-  const fresh = await open(browser, `?seed=7&t=${N}`);
-  try {
-    await waitForStep(fresh.page, N);
-    assert.deepEqual(fromTyped, await readouts(fresh.page), `readouts after typing seed 7 differ from ?seed=7&t=${N}`);
-  } finally {
-    await fresh.context.close();
-  }
-
+    if (await isPlaying(page)) await control(page, PLAY).click();
+    await control(page, '[data-action="reset"]').click();
+    await waitForStep(page, 0);
+    for (let i = 0; i < N; i++) await stepOnce(page);
+    return duelReadouts(page);
+  });
+  assert.deepEqual(fromTyped, await readoutsAt(`?seed=7&t=${N}`, N), `readouts after typing seed 7 differ from ?seed=7&t=${N}`);
   // And the seed matters: seed 42 gives other numbers.
-  const other = await open(browser, `?seed=42&t=${N}`);
-  try {
-    await waitForStep(other.page, N);
-    assert.notDeepEqual(await readouts(other.page), fromTyped, 'seeds 7 and 42 give identical readouts');
-  } finally {
-    await other.context.close();
-  }
+  assert.notDeepEqual(await readoutsAt(`?seed=42&t=${N}`, N), fromTyped, 'seeds 7 and 42 give identical readouts');
 });
 
-test('the same seed gives the same readouts after reloading', { timeout: 60_000 }, async () => {
-  const { page, context } = await open(browser, '?seed=7&t=120');
-  try {
+test('the same seed gives the same readouts after reloading', { timeout: 60_000 }, () =>
+  withPage(browser, '?seed=7&t=120', {}, async ({ page }) => {
     await waitForStep(page, 120);
-    const first = await readouts(page);
+    const first = await duelReadouts(page);
     for (const name of ['step', 'sgd.r', 'sel.r', 'sgd.r.lo', 'sgd.r.hi', 'sel.r.lo', 'sel.r.hi', 'sel.accept']) {
       assert.ok(Number.isFinite(await readout(page, name)), `duel.${name} is undefined after 120 steps`);
     }
     await page.reload();
     await waitForStep(page, 120, 'the reloaded page to replay 120 steps');
-    assert.deepEqual(await readouts(page), first, 'readouts at ?seed=7&t=120 differ between two loads');
-  } finally {
-    await context.close();
-  }
-});
+    assert.deepEqual(await duelReadouts(page), first, 'readouts at ?seed=7&t=120 differ between two loads');
+  }),
+);
 
-test('"new seed" changes the seed field', async () => {
-  const { page, context } = await open(browser, '?seed=42&t=10');
-  try {
+test('"new seed" changes the seed field', () =>
+  withPage(browser, '?seed=42&t=10', {}, async ({ page }) => {
     await waitForStep(page, 10);
     const seed = control(page, 'input[name="seed"]');
     assert.equal(await seed.inputValue(), '42', '?seed=42 does not show in the seed field');
@@ -181,7 +140,5 @@ test('"new seed" changes the seed field', async () => {
       undefined,
       '"new seed" to change the seed field',
     );
-  } finally {
-    await context.close();
-  }
-});
+  }),
+);

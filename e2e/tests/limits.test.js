@@ -1,88 +1,28 @@
-// Figure `limits` (spec §A.1.2, §D): what the analogy gets right. It draws, it stays still
-// off screen, its KEEP chain (run in the page, fixed seed) settles into the Gibbs law
-// ∝ e^{βf} within a stated statistical bound for the rules whose odds are e^{βΔ} and
-// visibly not for probit, its controls work, and it fits a phone. Run against a served build:
-//   E2E_BASE_URL=http://127.0.0.1:PORT/ node --test e2e/limits.test.mjs
+// Figure `limits` (spec §A.1.2, §D): what the analogy gets right. Its KEEP chain (run in
+// the page, fixed seed) settles into the Gibbs law ∝ e^{βf} within a stated statistical
+// bound for the rules whose odds are e^{βΔ} and visibly not for probit, small steps give
+// R → 1, and its controls (pause, β, landscape, reset) move the theory. Drawing,
+// sharpness, phone, off-screen, URL and embedding are checked for every figure in
+// figures.test.js.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { DESKTOP, PHONE, launch, open, problems, siteUrl, waitFor } from './lib/browser.js';
+import { after, test } from 'node:test';
+import { assertNoProblems, launch } from '../lib/browser.js';
+import { assertPauseHolds, waitForControls, withFigure } from '../lib/figures.js';
+import { figureReadout, waitForReadout } from '../lib/readouts.js';
+import { screenshot } from '../lib/screenshots.js';
 
 const FIG = 'figure#limits';
 /** Two-sided 99.9 % normal quantile (spec §E). */
 const Z_999 = 3.29;
 /** Generations the chain runs before pausing (src/app/figures/limits.rs). */
 const MILESTONE = 2_000_000;
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-/** A readout of this figure as a number; NaN while undefined. */
-function value(page, name) {
-  return page.evaluate((full) => {
-    const v = document.querySelector(`figure#limits [data-readout="${full}"]`)?.dataset.value;
-    return v === undefined || v === '' ? NaN : Number(v);
-  }, `limits.${name}`);
-}
-
+const value = figureReadout('limits');
 /** Waits until the chain has run exactly `steps` generations. */
-function waitForSteps(page, steps, what = `the chain to reach ${steps} generations`) {
-  return waitFor(
-    page,
-    (want) => document.querySelector('figure#limits [data-readout="limits.steps"]')?.dataset.value === String(want),
-    steps,
-    what,
-    120_000,
-  );
-}
+const waitForSteps = (page, steps, what = `the chain to reach ${steps} generations`) => waitForReadout(page, 'limits.steps', steps, what, 120_000);
 
-/** Whether each data-chart canvas and each axes canvas holds more than one colour. */
-function canvasesDrawn(page) {
-  return page.$$eval(`${FIG} canvas`, (canvases) =>
-    canvases
-      .filter((c) => c.dataset.chart || c.dataset.layer === 'axes')
-      .map((canvas) => {
-        const { width, height } = canvas;
-        const name = canvas.dataset.chart ?? `axes of ${canvas.nextElementSibling?.dataset.chart}`;
-        if (!width || !height) return { name, colours: 0 };
-        const scratch = document.createElement('canvas');
-        scratch.width = width;
-        scratch.height = height;
-        const ctx = scratch.getContext('2d', { willReadFrequently: true });
-        ctx.drawImage(canvas, 0, 0);
-        const pixels = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
-        const seen = new Set();
-        for (let i = 0; i < pixels.length && seen.size < 64; i++) seen.add(pixels[i]);
-        return { name, colours: seen.size, width, clientWidth: canvas.clientWidth };
-      }),
-  );
-}
-
-/** Opens the page and scrolls the figure into view (off-screen figures do not animate). */
-async function openFigure(viewport = DESKTOP) {
-  const opened = await open(browser, '', { viewport });
-  await opened.page.locator(FIG).scrollIntoViewIfNeeded();
-  await waitFor(
-    opened.page,
-    () => [...document.querySelectorAll('figure#limits canvas')].every((c) => c.width > 0),
-    undefined,
-    'the limits canvases to be laid out',
-  );
-  return opened;
-}
-
-async function screenshot(page, name) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.locator(FIG).screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
+const browser = await launch();
+after(() => browser.close());
 
 /** Reads the variance test: ratio, its batch-means SE and z. */
 async function varianceTest(page) {
@@ -92,31 +32,9 @@ async function varianceTest(page) {
   return { ratio, se, z };
 }
 
-test('off screen, the chain does not run', { timeout: 60_000 }, async () => {
-  const { page, context } = await open(browser, '');
-  try {
-    await page.waitForTimeout(1500);
-    assert.equal(await value(page, 'steps'), 0, 'the chain ran while the figure was off screen');
-    await page.locator(FIG).scrollIntoViewIfNeeded();
-    await waitFor(
-      page,
-      () => Number(document.querySelector('figure#limits [data-readout="limits.steps"]')?.dataset.value) > 0,
-      undefined,
-      'the chain to start once on screen',
-    );
-  } finally {
-    await context.close();
-  }
-});
-
-test('at the defaults the KEEP histogram has the Gibbs variance, and small steps give R → 1', { timeout: 180_000 }, async () => {
-  const { page, context, log } = await openFigure();
-  try {
+test('at the defaults the KEEP histogram has the Gibbs variance, and small steps give R → 1', { timeout: 180_000 }, () =>
+  withFigure(browser, 'limits', async ({ page, log }) => {
     await waitForSteps(page, MILESTONE);
-    for (const c of await canvasesDrawn(page)) {
-      assert.ok(c.colours > 1, `canvas ${c.name} is blank: ${JSON.stringify(c)}`);
-      assert.ok(c.width >= c.clientWidth, `canvas ${c.name} is blurry: ${c.width} px for ${c.clientWidth} CSS px`);
-    }
     // The stated bound: |Var ratio − 1| < 3.29 standard errors (99.9 %), the standard
     // error by batch means over 32–64 batches, and tight enough (< 2 %) to mean something.
     const { ratio, se, z } = await varianceTest(page);
@@ -133,19 +51,13 @@ test('at the defaults the KEEP histogram has the Gibbs variance, and small steps
     assert.ok(rSmall > 0.95 && rSmall <= 1, `limits.r_small = ${rSmall}`);
     const rStart = await value(page, 'r_start');
     assert.ok(rStart > 0.18 && rStart < 0.2, `limits.r_start = ${rStart}, spec R(8.1) ≈ 0.19`);
+    assertNoProblems(log);
+    await screenshot(page.locator(FIG), 'limits-desktop');
+  }),
+);
 
-    assert.equal(await page.locator('#panic').count(), 0, '#panic is shown');
-    assert.deepEqual(log.pageErrors, [], 'page errors');
-    assert.deepEqual(problems(log), [], 'console errors or warnings');
-    await screenshot(page, 'limits-desktop');
-  } finally {
-    await context.close();
-  }
-});
-
-test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are not e^{βΔ}, does not', { timeout: 240_000 }, async () => {
-  const { page, context, log } = await openFigure();
-  try {
+test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are not e^{βΔ}, does not', { timeout: 240_000 }, () =>
+  withFigure(browser, 'limits', async ({ page, log }) => {
     const select = page.locator(`${FIG} select[name="rule"]`);
     for (const rule of ['metropolis', 'kimura', 'probit']) {
       await select.selectOption(rule);
@@ -154,7 +66,7 @@ test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are no
         const sigma = page.locator(`${FIG} input[name="sigma"]`);
         await sigma.fill('0.2');
         await sigma.press('Enter');
-        await waitFor(page, () => document.querySelector('figure#limits input[name="sigma"]')?.value === '0.2', undefined, 's = 0.2');
+        await waitForControls(page, 'limits', { 'input[name="sigma"]': '0.2' });
       }
       await waitForSteps(page, MILESTONE, `the ${rule} chain to reach ${MILESTONE} generations`);
       const { ratio, se, z } = await varianceTest(page);
@@ -166,79 +78,30 @@ test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are no
         assert.ok(se < 0.05, `${rule}: standard error ${se}`);
       }
     }
-    assert.deepEqual(problems(log), [], 'console errors or warnings');
-  } finally {
-    await context.close();
-  }
-});
+    assertNoProblems(log);
+  }),
+);
 
-test('controls: pause, parameters by keyboard, and reset', { timeout: 90_000 }, async () => {
-  const { page, context, log } = await openFigure();
-  try {
-    const play = page.locator(`${FIG} [data-action="play"]`);
-    await waitFor(page, () => Number(document.querySelector('figure#limits [data-readout="limits.steps"]')?.dataset.value) > 0, undefined, 'steps');
-    if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
-    await waitFor(page, () => document.querySelector('figure#limits [data-action="play"]')?.getAttribute('aria-pressed') === 'false', undefined, 'pause');
-    const paused = await value(page, 'steps');
-    await page.waitForTimeout(700);
-    assert.equal(await value(page, 'steps'), paused, 'the chain ran on after pause');
+test('controls: pause, parameters by keyboard, and reset', { timeout: 90_000 }, () =>
+  withFigure(browser, 'limits', async ({ page, log }) => {
+    await assertPauseHolds(page, 'limits', 'limits.steps', 'the chain ran on after pause');
 
     // β typed and committed with Enter restarts the chain at the new temperature.
     const beta = page.locator(`${FIG} input[name="beta"]`);
     await beta.focus();
     await beta.fill('20');
     await beta.press('Enter');
-    await waitFor(page, () => Math.abs(Number(document.querySelector('figure#limits [data-readout="limits.theory_var"]')?.dataset.value) - 0.05) < 1e-9, undefined, 'the Gibbs variance to become 1/20');
+    await waitForReadout(page, 'limits.theory_var', { min: 0.05 - 1e-9, max: 0.05 + 1e-9 }, 'the Gibbs variance to become 1/20');
 
     // The landscape, chosen by keyboard.
     const landscape = page.locator(`${FIG} select[name="landscape"]`);
     await landscape.selectOption('double-well');
-    await waitFor(page, () => Number(document.querySelector('figure#limits [data-readout="limits.theory_var"]')?.dataset.value) > 0.5, undefined, 'the double peak to widen the Gibbs law');
+    await waitForReadout(page, 'limits.theory_var', { above: 0.5 }, 'the double peak to widen the Gibbs law');
 
     await page.locator(`${FIG} [data-action="reset"]`).click();
     assert.equal(await beta.inputValue(), '80');
     assert.equal(await landscape.inputValue(), 'quadratic');
     assert.ok(Math.abs((await value(page, 'theory_var')) * 80 - 1) < 1e-9, 'reset did not restore β = 80');
-    assert.deepEqual(problems(log), [], 'console errors or warnings');
-  } finally {
-    await context.close();
-  }
-});
-
-test('on a phone the figure fits and draws', { timeout: 90_000 }, async () => {
-  const { page, context, log } = await openFigure(PHONE);
-  try {
-    const overflow = await page.$eval(FIG, (f) => f.scrollWidth - f.clientWidth);
-    assert.ok(overflow <= 1, `the figure overflows a phone by ${overflow} px`);
-    await waitForSteps(page, MILESTONE);
-    for (const c of await canvasesDrawn(page)) assert.ok(c.colours > 1, `canvas ${c.name} is blank on a phone`);
-    await screenshot(page, 'limits-phone');
-    assert.deepEqual(problems(log), [], 'console errors or warnings');
-  } finally {
-    await context.close();
-  }
-});
-
-test('sharp on a high-DPI screen, and redrawn at the new size after a resize', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && errors.push(m.text()));
-  try {
-    await page.goto(siteUrl('?embed=limits'));
-    const sharp = () =>
-      page.$$eval('figure#limits canvas', (cs) =>
-        cs.every((c) => c.clientWidth > 0 && c.width === Math.round(2 * c.clientWidth) && c.height === Math.round(2 * c.clientHeight)),
-      );
-    await waitFor(page, () => [...document.querySelectorAll('figure#limits canvas')].every((c) => c.width > 0), undefined, 'the canvases');
-    assert.ok(await sharp(), 'canvases are not at twice their CSS size on a 2× screen');
-    const before = await page.$eval('figure#limits canvas', (c) => c.width);
-    await page.setViewportSize({ width: 700, height: 900 });
-    await waitFor(page, (w) => document.querySelector('figure#limits canvas')?.width !== w, before, 'the canvases to follow the resize');
-    assert.ok(await sharp(), 'after a resize the canvases are not at twice their CSS size');
-    for (const c of await canvasesDrawn(page)) assert.ok(c.colours > 1, `canvas ${c.name} is blank after a resize`);
-    assert.deepEqual(errors, [], 'console errors or warnings');
-  } finally {
-    await context.close();
-  }
-});
+    assertNoProblems(log);
+  }),
+);

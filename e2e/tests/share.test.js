@@ -2,179 +2,36 @@
 // hosting under a sub-path, PNG and CSV exports, and no request beyond the site's origin.
 // Serves the build itself (e2e/lib/static-server.js) from $DIST_DIR, or dist/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { assertNoProblems, launch, newPage, open as openIn, problems, short, watch } from '../lib/browser.js';
+import { waitForDrawn } from '../lib/canvas.js';
+import { DUEL_NUMBERS, control, duelReadouts, isPlaying, sharedText, waitForStep } from '../lib/duel.js';
+import { embeddingPage, frameOf, waitForHeightMessage } from '../lib/embed.js';
+import { EXPECTED_FIGURES } from '../lib/figures.js';
+import { assertNumbers, waitForReadout } from '../lib/readouts.js';
+import { screenshot } from '../lib/screenshots.js';
 import { distDir, serve } from '../lib/static-server.js';
+import { waitFor } from '../lib/wait.js';
 
-const DESKTOP = { width: 1280, height: 900 };
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screenshots');
-
-/** The duel's readouts that must hold a number once a few steps have run. */
-const DUEL_NUMBERS = [
-  'duel.step',
-  'duel.sgd.r',
-  'duel.sgd.r.lo',
-  'duel.sgd.r.hi',
-  'duel.sel.r',
-  'duel.sel.r.lo',
-  'duel.sel.r.hi',
-  'duel.sel.accept',
-];
-
-/** Every figure of the article, in page order. */
-const FIGURES = ['claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits'];
+/** Console errors only, as these checks always have. */
+const ERRORS_ONLY = { warnings: false };
 
 let browser;
 let site; // the build at the root of its own origin
 
 before(async () => {
   site = await serve({ root: distDir() });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await site?.close();
 });
 
-// ---------------------------------------------------------------------------------------
-// Helpers
-
-/** A fresh context and page that record console messages, errors, requests and dialogs. */
-async function newPage({ viewport = DESKTOP, reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport, reducedMotion, acceptDownloads: true });
-  context.setDefaultTimeout(30_000);
-  const log = { console: [], pageErrors: [], requests: [], responses: [], failed: [], dialogs: [] };
-  context.on('request', (req) => log.requests.push(req.url()));
-  context.on('response', (res) => log.responses.push({ url: res.url(), status: res.status() }));
-  context.on('requestfailed', (req) => log.failed.push(`${req.url()}: ${req.failure()?.errorText}`));
-  const page = watch(await context.newPage(), log);
-  return { context, page, log };
-}
-
-/** Records a page's console messages, errors and dialogs (dismissed) in `log`. */
-function watch(page, log) {
-  page.on('console', (msg) => {
-    const at = msg.location()?.url ? ` (${msg.location().url}:${msg.location().lineNumber})` : '';
-    log.console.push({ type: msg.type(), text: `${msg.text()}${at}` });
-  });
-  page.on('pageerror', (err) => log.pageErrors.push(String(err?.stack ?? err)));
-  page.on('dialog', (dialog) => {
-    log.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-  page.log = log;
-  return page;
-}
-
-/** Console errors (and warnings, with `warnings`) as text. */
-function consoleProblems(log, { warnings = false } = {}) {
-  return log.console
-    .filter((m) => m.type === 'error' || (warnings && m.type === 'warning'))
-    .map((m) => `${m.type}: ${m.text}`);
-}
-
-/**
- * Polls `fn` in `target` (a page or a frame) until it returns something truthy. On a
- * timeout the error names what was awaited and adds the page's errors and console errors.
- */
-async function waitFor(target, fn, arg, what, timeout = 30_000) {
-  try {
-    return await target.waitForFunction(fn, arg, { timeout, polling: 50 });
-  } catch (err) {
-    const log = (target.log ?? target.page?.().log) || null;
-    const panic = await target.evaluate(() => document.querySelector('#panic')?.textContent ?? null).catch(() => null);
-    const details = [
-      `timed out after ${timeout} ms waiting for ${what}`,
-      panic && `#panic says: ${panic.trim()}`,
-      log?.pageErrors.length && `page errors: ${log.pageErrors.join(' | ')}`,
-      log && consoleProblems(log).length && `console: ${consoleProblems(log).join(' | ')}`,
-      log?.responses.some((r) => r.status >= 400) &&
-        `failed responses: ${log.responses.filter((r) => r.status >= 400).map((r) => `${r.status} ${short(r.url)}`).join(' | ')}`,
-      log?.failed.length && `failed requests: ${log.failed.map(short).join(' | ')}`,
-      `(${err.message.split('\n')[0]})`,
-    ];
-    throw new Error(details.filter(Boolean).join('\n'));
-  }
-}
-
-/** Opens `url` in a fresh page and waits until the duel's step readout holds a number. */
-async function open(url, options) {
-  const { context, page, log } = await newPage(options);
-  await page.goto(url, { waitUntil: 'load' });
-  await waitForDuel(page, `the duel to mount at ${short(url)}`);
-  return { context, page, log };
-}
-
-function waitForDuel(target, what = 'the duel to mount') {
-  return waitFor(target, () => !!document.querySelector('#duel [data-readout="duel.step"]')?.dataset.value, undefined, what);
-}
-
-function waitForStep(target, n) {
-  return waitFor(
-    target,
-    (want) => document.querySelector('#duel [data-readout="duel.step"]')?.dataset.value === String(want),
-    n,
-    `duel.step to read ${n}`,
-  );
-}
-
-/** Every readout of the duel as { name: data-value }. */
-function readouts(target) {
-  return target.$$eval('#duel [data-readout]', (els) =>
-    Object.fromEntries(els.map((el) => [el.dataset.readout, el.dataset.value ?? null])),
-  );
-}
-
-/** Asserts that each of DUEL_NUMBERS holds a finite number. */
-function assertDuelNumbers(values, where) {
-  for (const name of DUEL_NUMBERS) {
-    const v = values[name];
-    assert.ok(v !== null && v !== undefined && v !== '' && Number.isFinite(Number(v)), `${name} is "${v}" at ${where}`);
-  }
-}
-
-/**
- * In the page: whether every chart of figure `id` shows more than one colour. With
- * `layers`, each chart is judged with its axes and overlay canvases composited under and
- * over it; without, the data-chart canvas alone must be drawn on.
- */
-function figureDrawn([id, layers]) {
-  const fig = document.querySelector(`figure#${id}`);
-  const charts = fig ? [...fig.querySelectorAll('canvas[data-chart]')] : [];
-  if (!charts.length) return false;
-  return charts.every((chart) => {
-    const { width, height } = chart;
-    if (!width || !height) return false;
-    const scratch = document.createElement('canvas');
-    scratch.width = width;
-    scratch.height = height;
-    const ctx = scratch.getContext('2d', { willReadFrequently: true });
-    const stack = layers ? [...chart.parentElement.querySelectorAll('canvas')] : [chart];
-    for (const c of stack) if (c.width && c.height) ctx.drawImage(c, 0, 0, width, height);
-    const px = new Uint32Array(ctx.getImageData(0, 0, width, height).data.buffer);
-    for (let i = 1; i < px.length; i++) if (px[i] !== px[0]) return true;
-    return false;
-  });
-}
-
-function waitForDrawn(target, id, { layers = false, timeout } = {}) {
-  return waitFor(target, figureDrawn, [id, layers], `every chart of #${id} to draw`, timeout);
+/** Opens `url` in a fresh page and waits until the page has mounted. */
+function open(url, options) {
+  return openIn(browser, url, options);
 }
 
 /** The link notice's visibility and its list items. */
@@ -189,23 +46,6 @@ function notice(page) {
   });
 }
 
-/** Clicks a duel button and returns the text the page then offers in input[name="shared"]. */
-async function sharedText(target, action) {
-  await target.locator(`#duel [data-action="${action}"]`).click();
-  await waitFor(target, () => !!document.querySelector('#duel input[name="shared"]')?.value, undefined, `${action} to fill input[name="shared"]`);
-  return target.locator('#duel input[name="shared"]').inputValue();
-}
-
-function screenshotPath(name) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  return join(SCREENSHOTS, `${name}.png`);
-}
-
-/** A URL shortened for messages (the 100 kB one in particular). */
-function short(url) {
-  return url.length > 160 ? `${url.slice(0, 150)}… (${url.length} chars)` : url;
-}
-
 // ---------------------------------------------------------------------------------------
 // 1. Permalinks
 
@@ -216,8 +56,8 @@ test('a permalink, a fresh load of it and the copied link give identical readout
   let copied;
   try {
     await waitForStep(first.page, 250);
-    original = await readouts(first.page);
-    assertDuelNumbers(original, query);
+    original = await duelReadouts(first.page);
+    assertNumbers(original, DUEL_NUMBERS, query);
     assert.equal((await notice(first.page)).visible, false, `a valid link shows the link notice: ${(await notice(first.page)).items}`);
 
     // The page keeps its own URL in sync, paused at t=250.
@@ -229,9 +69,8 @@ test('a permalink, a fresh load of it and the copied link give identical readout
 
     copied = await sharedText(first.page, 'copy-link');
     assert.ok(copied.startsWith(site.url), `copied link ${copied} is not on ${site.url}`);
-    await first.page.locator('#duel').screenshot({ path: screenshotPath('share-permalink') });
-    assert.deepEqual(first.log.pageErrors, [], 'page errors');
-    assert.deepEqual(consoleProblems(first.log), [], 'console errors');
+    await screenshot(first.page.locator('#duel'), 'share-permalink');
+    assertNoProblems(first.log, '', ERRORS_ONLY);
   } finally {
     await first.context.close();
   }
@@ -243,7 +82,7 @@ test('a permalink, a fresh load of it and the copied link give identical readout
     const again = await open(url);
     try {
       await waitForStep(again.page, 250);
-      assert.deepEqual(await readouts(again.page), original, `${what} (${url}) gives other readouts than ${query}`);
+      assert.deepEqual(await duelReadouts(again.page), original, `${what} (${url}) gives other readouts than ${query}`);
     } finally {
       await again.context.close();
     }
@@ -256,8 +95,8 @@ test('a permalink, a fresh load of it and the copied link give identical readout
     const { page, context } = await open(site.url + q);
     try {
       await waitForStep(page, 200);
-      runs[q] = await readouts(page);
-      assertDuelNumbers(runs[q], q);
+      runs[q] = await duelReadouts(page);
+      assertNumbers(runs[q], DUEL_NUMBERS, q);
     } finally {
       await context.close();
     }
@@ -306,7 +145,7 @@ test('hostile links give a working page, a notice where something was changed, a
           for (const key of c.notice) {
             assert.ok(n.items.some((item) => item.startsWith(`${key} `)), `the notice does not mention "${key}" at ${where}: ${JSON.stringify(n.items)}`);
           }
-          if (c === HOSTILE[0]) await page.screenshot({ path: screenshotPath('share-hostile-notice') });
+          if (c === HOSTILE[0]) await screenshot(page, 'share-hostile-notice', { fullPage: false });
         } else if (c.notice) {
           assert.equal(n.visible, false, `the link notice shows for unknown keys only, at ${where}: ${JSON.stringify(n.items)}`);
         }
@@ -329,8 +168,7 @@ test('hostile links give a working page, a notice where something was changed, a
         }
 
         assert.deepEqual(log.dialogs, [], `a dialog opened at ${where}`);
-        assert.deepEqual(log.pageErrors, [], `page errors at ${where}`);
-        assert.deepEqual(consoleProblems(log), [], `console errors at ${where}`);
+        assertNoProblems(log, `at ${where}`, ERRORS_ONLY);
         st.diagnostic(`step ${step}, notice ${n.visible ? JSON.stringify(n.items) : 'none'}, ${Date.now() - started} ms`);
       } finally {
         await context.close();
@@ -342,38 +180,20 @@ test('hostile links give a working page, a notice where something was changed, a
 // ---------------------------------------------------------------------------------------
 // 3. Embedding
 
-/** The parent page: two frames on another origin, one shorter than its figure and one taller. */
-function parentPage(siteUrl) {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>A page that embeds two figures</title><link rel="icon" href="data:,">
-<script>
-  window.heights = [];
-  addEventListener('message', (e) => {
-    const from = [...document.querySelectorAll('iframe')].find((f) => f.contentWindow === e.source)?.id ?? null;
-    heights.push({ origin: e.origin, from, data: e.data });
-  });
-</script></head>
-<body style="margin:0">
-<iframe id="duel-frame" src="${siteUrl}?embed=duel&amp;t=50" title="duel" allow="clipboard-write" style="display:block;width:100%;border:0" height="420"></iframe>
-<iframe id="claim-frame" src="${siteUrl}?embed=claim" title="claim" allow="clipboard-write" style="display:block;width:100%;border:0" height="2400"></iframe>
-</body></html>`;
-}
-
+/** The parent page's frames: on another origin, one shorter than its figure and one taller. */
 const EMBEDS = [
-  ['duel-frame', 'duel'],
-  ['claim-frame', 'claim'],
+  { id: 'duel-frame', figure: 'duel', query: '?embed=duel&t=50', height: 420 },
+  { id: 'claim-frame', figure: 'claim', query: '?embed=claim', height: 2400 },
 ];
 
+// That every figure shows alone in a frame, draws and posts a height message is checked
+// for each figure in figures.test.js; these are the finer points of embedding.
 test('figures embed in a page of another origin and report their height', { timeout: 240_000 }, async (t) => {
   const pages = {};
   const parent = await serve({ pages });
-  pages['/'] = parentPage(site.url);
-  const { context, page, log } = await newPage();
-  const frame = async (id) => {
-    const f = await (await page.$(`#${id}`)).contentFrame();
-    f.log = log;
-    return f;
-  };
+  pages['/'] = embeddingPage('A page that embeds two figures', EMBEDS.map(({ id, query, height }) => ({ id, src: site.url + query, height })));
+  const { context, page, log } = await newPage(browser);
+  const frame = (id) => frameOf(page, id);
   let embedded; // the embedded duel's readouts
   let snippet; // the embed code it offers
   let other; // a page of another site with that code pasted in
@@ -381,42 +201,16 @@ test('figures embed in a page of another origin and report their height', { time
   try {
     assert.notEqual(parent.origin, site.origin);
     await page.goto(parent.url, { waitUntil: 'load' });
-
-    await t.test('each frame shows its figure alone, drawn', async () => {
-      for (const [frameId, figure] of EMBEDS) {
-        const f = await frame(frameId);
-        await waitForDrawn(f, figure, { layers: true });
-        const shown = await f.evaluate(() => ({
-          figures: [...document.querySelectorAll('figure[id]')].map((el) => el.id),
-          article: document.querySelectorAll('main.article, .masthead, nav.toc').length,
-        }));
-        assert.deepEqual(shown.figures, [figure], `?embed=${figure} shows figures ${shown.figures}`);
-        assert.equal(shown.article, 0, `?embed=${figure} also shows the article's masthead, contents or text`);
-      }
-      await page.screenshot({ path: screenshotPath('share-embed-parent'), fullPage: true });
-      assert.deepEqual(log.pageErrors, [], 'page errors while the embedded figures load');
-      assert.deepEqual(consoleProblems(log), [], 'console errors while the embedded figures load');
-    });
-
-    await t.test('each frame posts {type: "selection-sgd-height", figure, height > 200}', async () => {
-      for (const [frameId, figure] of EMBEDS) {
-        await waitFor(
-          page,
-          ([frameId, figure]) => window.heights.some((m) => m.from === frameId && m.data?.type === 'selection-sgd-height' && m.data.figure === figure && m.data.height > 200),
-          [frameId, figure],
-          `#${frameId} to post {type: "selection-sgd-height", figure: "${figure}", height > 200}`,
-        ).catch(async (err) => {
-          err.message += `\nmessages so far: ${JSON.stringify(await page.evaluate(() => window.heights))}`;
-          throw err;
-        });
-      }
-      const strays = (await page.evaluate(() => window.heights)).filter((m) => m.origin !== site.origin);
-      assert.deepEqual(strays, [], 'height messages from an unexpected origin');
-    });
+    for (const { id, figure } of EMBEDS) {
+      await waitForDrawn(await frame(id), figure, { layers: true });
+      await waitForHeightMessage(page, id, figure);
+    }
+    await screenshot(page, 'share-embed-parent');
+    assertNoProblems(log, 'while the embedded figures load', ERRORS_ONLY);
 
     await t.test("the height posted is the figure's, whether the frame is shorter or taller", async () => {
       const wrong = [];
-      for (const [frameId] of EMBEDS) {
+      for (const { id: frameId } of EMBEDS) {
         const f = await frame(frameId);
         const content = await f.evaluate(() => {
           const body = getComputedStyle(document.body);
@@ -444,12 +238,12 @@ test('figures embed in a page of another origin and report their height', { time
     await t.test('the embedded duel replays like the page itself', async () => {
       const duel = await frame('duel-frame');
       await waitForStep(duel, 50);
-      embedded = await readouts(duel);
-      assertDuelNumbers(embedded, '?embed=duel&t=50');
+      embedded = await duelReadouts(duel);
+      assertNumbers(embedded, DUEL_NUMBERS, '?embed=duel&t=50');
       const whole = await open(`${site.url}?t=50`);
       try {
         await waitForStep(whole.page, 50);
-        assert.deepEqual(embedded, await readouts(whole.page), '?embed=duel&t=50 gives other readouts than ?t=50');
+        assert.deepEqual(embedded, await duelReadouts(whole.page), '?embed=duel&t=50 gives other readouts than ?t=50');
       } finally {
         await whole.context.close();
       }
@@ -457,7 +251,7 @@ test('figures embed in a page of another origin and report their height', { time
 
     await t.test('the embed code is an iframe with a title and a src that embeds the duel', async () => {
       const duel = await frame('duel-frame');
-      const errorsBefore = consoleProblems(log).length;
+      const errorsBefore = problems(log, ERRORS_ONLY).length;
       snippet = await sharedText(duel, 'copy-embed');
       const parsed = await page.evaluate((html) => {
         const doc = new DOMParser().parseFromString(html, 'text/html');
@@ -471,7 +265,7 @@ test('figures embed in a page of another origin and report their height', { time
       assert.equal(src.origin + src.pathname, site.url, `the embed code's src is not on the site: ${parsed.src}`);
       assert.equal(src.searchParams.get('t'), '50', `the embed code's src does not keep the paused step: ${parsed.src}`);
       await duel.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-      assert.deepEqual(consoleProblems(log).slice(errorsBefore), [], 'console errors after "Copy embed code" in a frame that allows clipboard-write');
+      assert.deepEqual(problems(log, ERRORS_ONLY).slice(errorsBefore), [], 'console errors after "Copy embed code" in a frame that allows clipboard-write');
     });
 
     await t.test('the embed code, pasted into another site as it is, loads and sizes its frame', async () => {
@@ -488,16 +282,16 @@ test('figures embed in a page of another origin and report their height', { time
       pasted = await (await other.$('iframe')).contentFrame();
       pasted.log = log;
       await waitForStep(pasted, 50);
-      if (embedded) assert.deepEqual(await readouts(pasted), embedded, 'the pasted duel gives other readouts than the embed it was copied from');
+      if (embedded) assert.deepEqual(await duelReadouts(pasted), embedded, 'the pasted duel gives other readouts than the embed it was copied from');
     });
 
     await t.test("the figure's copy buttons work inside the pasted frame, with no console errors", async () => {
       assert.ok(pasted, 'no pasted frame (see above)');
-      const errorsBefore = consoleProblems(log).length;
+      const errorsBefore = problems(log, ERRORS_ONLY).length;
       const link = await sharedText(pasted, 'copy-link');
       await pasted.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       assert.ok(link.startsWith(`${site.url}?`) && new URL(link).searchParams.get('embed') === 'duel', `"Copy link" in the pasted frame gives ${link}`);
-      assert.deepEqual(consoleProblems(log).slice(errorsBefore), [], 'console errors after "Copy link" inside the iframe of the embed code');
+      assert.deepEqual(problems(log, ERRORS_ONLY).slice(errorsBefore), [], 'console errors after "Copy link" inside the iframe of the embed code');
     });
 
     assert.deepEqual(log.dialogs, [], 'dialogs in the parent or the frames');
@@ -521,7 +315,7 @@ test('the same build works at the root and under /deep/sub/path/', { timeout: 18
       try {
         await waitForStep(page, 100);
         await waitForDrawn(page, 'duel');
-        assertDuelNumbers(await readouts(page), server.url);
+        assertNumbers(await duelReadouts(page), DUEL_NUMBERS, server.url);
         // The service worker installs from here too, and caches the build's files.
         const scope = await page.evaluate(() =>
           Promise.race([
@@ -532,7 +326,7 @@ test('the same build works at the root and under /deep/sub/path/', { timeout: 18
         assert.equal(scope, server.url, `service worker scope at ${server.url}`);
         const copied = await sharedText(page, 'copy-link');
         assert.ok(copied.startsWith(`${server.url}?`), `the copied link ${copied} is not under ${server.url}`);
-        if (server === deep) await page.screenshot({ path: screenshotPath('share-sub-path') });
+        if (server === deep) await screenshot(page, 'share-sub-path', { fullPage: false });
 
         const bad = log.responses.filter((r) => r.status >= 400).map((r) => `${r.status} ${r.url}`);
         assert.deepEqual(bad, [], `failed responses at ${server.url}`);
@@ -553,8 +347,7 @@ test('the same build works at the root and under /deep/sub/path/', { timeout: 18
         }
         assert.deepEqual(dead, [], `links on ${server.url} that lead nowhere`);
         assert.ok(served.some((r) => r.path.endsWith('.wasm') && r.status === 200), `the wasm was not fetched from ${server.url}: ${served.map((r) => r.path)}`);
-        assert.deepEqual(log.pageErrors, [], `page errors at ${server.url}`);
-        assert.deepEqual(consoleProblems(log), [], `console errors at ${server.url}`);
+        assertNoProblems(log, `at ${server.url}`, ERRORS_ONLY);
         t.diagnostic(`${server.url}: ${served.length} requests, all answered: ${[...new Set(served.map((r) => r.path.replace(/\?.*/, '')))].join(' ')}; ${named.length} links checked`);
       } finally {
         await context.close();
@@ -569,7 +362,7 @@ test('the same build works at the root and under /deep/sub/path/', { timeout: 18
 // 5. Exports
 
 test('PNG and CSV exports download complete files', { timeout: 120_000 }, async () => {
-  const { context, page, log } = await open(`${site.url}?t=40`);
+  const { context, page, log } = await open(`${site.url}?t=40`, { acceptDownloads: true });
   try {
     await waitForStep(page, 40);
     await waitForDrawn(page, 'duel');
@@ -603,8 +396,7 @@ test('PNG and CSV exports download complete files', { timeout: 120_000 }, async 
     const ragged = rows.filter((r) => r.split(',').length !== columns);
     assert.deepEqual(ragged, [], `rows without ${columns} fields`);
 
-    assert.deepEqual(log.pageErrors, [], 'page errors');
-    assert.deepEqual(consoleProblems(log), [], 'console errors');
+    assertNoProblems(log, '', ERRORS_ONLY);
   } finally {
     await context.close();
   }
@@ -613,11 +405,11 @@ test('PNG and CSV exports download complete files', { timeout: 120_000 }, async 
 // ---------------------------------------------------------------------------------------
 // 6. Nothing leaves the origin
 
-test('no request leaves the page origin while every figure runs', { timeout: 240_000 }, async (t) => {
+test("no request leaves the page origin while every figure runs and the duel's controls are used", { timeout: 240_000 }, async (t) => {
   const { context, page, log } = await open(site.url);
   try {
     const notDrawn = [];
-    for (const id of FIGURES) {
+    for (const id of EXPECTED_FIGURES) {
       await page.locator(`figure#${id}`).scrollIntoViewIfNeeded();
       const charts = await page.locator(`figure#${id} canvas[data-chart]`).count();
       if (!charts) continue;
@@ -626,7 +418,13 @@ test('no request leaves the page origin while every figure runs', { timeout: 240
     }
     if (notDrawn.length) t.diagnostic(`figures that did not draw within 15 s: ${notDrawn}`);
     await page.locator('#duel').scrollIntoViewIfNeeded();
-    await waitFor(page, () => Number(document.querySelector('#duel [data-readout="duel.step"]')?.dataset.value) >= 150, undefined, 'the duel to play 150 steps');
+    await waitForReadout(page, 'duel.step', { min: 150 }, 'the duel to play 150 steps');
+    // Then the controls: pause, step, new seed, reset.
+    if (await isPlaying(page)) await control(page, '[data-action="play"]').click();
+    await control(page, '[data-action="step"]').click();
+    await control(page, '[data-action="new-seed"]').click();
+    await control(page, '[data-action="reset"]').click();
+    await waitForStep(page, 0, 'reset to bring the step back to 0');
     // The service worker's own fetches count too: let it install first (or give up after 20 s).
     await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((done) => setTimeout(done, 20_000))]));
 
