@@ -46,11 +46,19 @@ const rows = files.map((path) => {
 const sum = (name, list) =>
   list.reduce((t, r) => ({ name, raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }),
     { name, raw: 0, gzip: 0, brotli: 0 });
-// What a first visit downloads: index.html and every file it names.
+// What a first visit downloads: index.html and every file it loads (scripts, styles,
+// preloads, and what its start-up script imports) — not files it only links to, such as
+// the offline download.
 const index = rows.find((r) => r.name === 'index.html');
 const indexText = index ? readFileSync(join(root, 'index.html'), 'utf8') : '';
-const firstLoad = rows.filter((r) => r === index || indexText.includes(r.name));
-const totals = [sum('total: index.html + what it links', firstLoad), sum('total: every file', rows)];
+const loads = (text) => [...text.matchAll(/(?:src|href)=["']?\.?\/?([\w.-]+\.(?:js|css|wasm))/g)].map((m) => m[1])
+  .concat([...text.matchAll(/(?:from|import\(|module_or_path:)\s*["']\.\/([\w.-]+\.(?:js|wasm))/g)].map((m) => m[1]));
+const named = new Set(loads(indexText));
+for (const name of [...named]) {
+  if (name.endsWith('.js') && rows.some((r) => r.name === name)) loads(readFileSync(join(root, name), 'utf8')).forEach((n) => named.add(n));
+}
+const firstLoad = rows.filter((r) => r === index || named.has(r.name));
+const totals = [sum('total: first visit (index.html + what it loads)', firstLoad), sum('total: every file', rows)];
 
 const width = Math.max(...[...rows, ...totals].map((r) => r.name.length));
 const line = (r) => `${r.name.padEnd(width)}  ${bytes(r.raw).padStart(11)}  ${bytes(r.gzip).padStart(11)}  ${bytes(r.brotli).padStart(11)}`;
