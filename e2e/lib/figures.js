@@ -193,6 +193,24 @@ export function setControl(page, id, control, value) {
   );
 }
 
+/** Types `text` into a field of figure `id` and commits it with Enter (then leaves it, with `blur`); returns the field. */
+export async function typeInto(page, id, control, text, { blur = false } = {}) {
+  const field = page.locator(`figure#${id} ${control}`);
+  await field.focus();
+  await field.fill(text);
+  await field.press('Enter');
+  if (blur) await field.blur();
+  return field;
+}
+
+/** Focuses a control of figure `id` and presses `key` `times` times; returns the control. */
+export async function pressKeys(page, id, control, key, times = 1) {
+  const el = page.locator(`figure#${id} ${control}`);
+  await el.focus();
+  for (let i = 0; i < times; i++) await page.keyboard.press(key);
+  return el;
+}
+
 /** Clicks a button of figure `id` by its data-action, opening the <details> it is in. */
 export async function clickAction(page, id, action) {
   const button = page.locator(`figure#${id} [data-action="${action}"]`);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
-import { clickChart, waitForControls, withFigure } from '../lib/figures.js';
+import { clickChart, pressKeys, waitForControls, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 
@@ -71,8 +71,7 @@ test('drift: controls — rule, circle by keyboard and by click, reset', { timeo
     const metropolis = await checkCirculations(page, 'Metropolis');
 
     // The circle's radius by keyboard: four steps down (0.05 each).
-    await page.locator(`${FIG} input[name="radius"]`).focus();
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    await pressKeys(page, 'drift', 'input[name="radius"]', 'ArrowLeft', 4);
     await waitForControls(page, 'drift', { 'input[name="radius"]': '0.8' });
     await page.locator(`${FIG} [data-action="finish"]`).click();
     await waitForMonteCarlo(page);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
-import { assertPauseHolds, withFigure } from '../lib/figures.js';
+import { assertPauseHolds, pressKeys, typeInto, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 import { waitFor } from '../lib/wait.js';
@@ -86,24 +86,16 @@ test('controls: rule boxes by keyboard, parameters, pause and reset', { timeout:
     await assertPauseHolds(page, 'eta', 'eta.samples', 'the Monte Carlo ran on after pause');
 
     // A rule unticked by keyboard disappears from the summary.
-    const box = page.locator(`${FIG} input[name="rule-kimura"]`);
-    await box.focus();
-    await page.keyboard.press('Space');
+    const box = await pressKeys(page, 'eta', 'input[name="rule-kimura"]', 'Space');
     assert.equal(await box.isChecked(), false, 'Space did not untick Kimura');
     assert.ok(await page.locator(`${FIG} [data-readout="eta.kimura.agree"]`).isHidden(), "Kimura's row still shows");
 
     // A parameter change restarts the experiment with new theory.
-    const sigma = page.locator(`${FIG} input[name="sigma"]`);
-    await sigma.fill('0.1');
-    await sigma.press('Enter');
-    await sigma.blur();
+    const sigma = await typeInto(page, 'eta', 'input[name="sigma"]', '0.1', { blur: true });
     await waitForReadout(page, 'eta.start_a', { above: 16 }, 'start_a to double with s');
 
     // An invalid entry is refused with a message and put back.
-    const beta = page.locator(`${FIG} input[name="beta"]`);
-    await beta.fill('-3');
-    await beta.press('Enter');
-    await beta.blur();
+    const beta = await typeInto(page, 'eta', 'input[name="beta"]', '-3', { blur: true });
     await waitFor(page, () => /Not changed/.test(document.querySelector('figure#eta .status')?.textContent ?? ''), undefined, 'a refusal message');
     assert.equal(await beta.inputValue(), '80');
 

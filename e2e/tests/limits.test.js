@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
-import { assertPauseHolds, waitForControls, withFigure } from '../lib/figures.js';
+import { assertPauseHolds, typeInto, waitForControls, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 
@@ -63,9 +63,7 @@ test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are no
       await select.selectOption(rule);
       if (rule === 'probit') {
         // Larger steps make probit's departure from e^{βΔ} odds, and so from Gibbs, plain.
-        const sigma = page.locator(`${FIG} input[name="sigma"]`);
-        await sigma.fill('0.2');
-        await sigma.press('Enter');
+        await typeInto(page, 'limits', 'input[name="sigma"]', '0.2');
         await waitForControls(page, 'limits', { 'input[name="sigma"]': '0.2' });
       }
       await waitForSteps(page, MILESTONE, `the ${rule} chain to reach ${MILESTONE} generations`);
@@ -87,10 +85,7 @@ test('controls: pause, parameters by keyboard, and reset', { timeout: 90_000 }, 
     await assertPauseHolds(page, 'limits', 'limits.steps', 'the chain ran on after pause');
 
     // β typed and committed with Enter restarts the chain at the new temperature.
-    const beta = page.locator(`${FIG} input[name="beta"]`);
-    await beta.focus();
-    await beta.fill('20');
-    await beta.press('Enter');
+    const beta = await typeInto(page, 'limits', 'input[name="beta"]', '20');
     await waitForReadout(page, 'limits.theory_var', { min: 0.05 - 1e-9, max: 0.05 + 1e-9 }, 'the Gibbs variance to become 1/20');
 
     // The landscape, chosen by keyboard.

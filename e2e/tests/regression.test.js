@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
 import { assertDrawn, canvasColours } from '../lib/canvas.js';
-import { clickChart, waitForControls, withFigure } from '../lib/figures.js';
+import { clickChart, pressKeys, waitForControls, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 
@@ -88,9 +88,7 @@ test('regression: one step at the defaults — SGD noise shaped like H, mutation
 test('regression: moving the point changes §C prediction, and the measurement follows', { timeout: 120_000 }, () =>
   withFigure(browser, 'regression', async ({ page, log }) => {
     // Keyboard: ten steps right on the w₁ offset slider (0.05 each).
-    const slider = page.locator(`${FIG} input[name="offset1"]`);
-    await slider.focus();
-    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+    await pressKeys(page, 'regression', 'input[name="offset1"]', 'ArrowRight', 10);
     await waitForControls(page, 'regression', { 'input[name="offset1"]': '0.5' }, 'the w₁ offset to read 0.5');
     // §C: Cov(g) = (Σδ)(Σδ)ᵀ + (δᵀΣδ + σ_n²)Σ; at δ = (0.5, 0) its correlation is 1.35/√(1.5·1.4525).
     const theory = await value(page, 'step_r.theory');
