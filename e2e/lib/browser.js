@@ -102,14 +102,19 @@ export function assertNoProblems(log, where = '', { warnings = true } = {}) {
  * { context, page, log }.
  */
 export async function open(browser, query = '', options = {}) {
-  const opened = await newPage(browser, options);
   const url = siteUrl(query);
-  await opened.page.goto(url, { waitUntil: 'load' });
   // An unknown figure shows the whole page, so either will do.
   const embed = new URL(url).searchParams.get('embed');
   const duel = '#duel [data-readout="duel.step"][data-value]:not([data-value=""])';
   const mounted = embed && /^[a-z-]+$/.test(embed) ? `figure#${embed}, ${duel}` : duel;
-  await waitFor(opened.page, (sel) => !!document.querySelector(sel), mounted, `the page to mount at ${short(url)}`);
+  const opened = await newPage(browser, options);
+  try {
+    await opened.page.goto(url, { waitUntil: 'load' });
+    await waitFor(opened.page, (sel) => !!document.querySelector(sel), mounted, `the page to mount at ${short(url)}`);
+  } catch (err) {
+    await opened.context.close(); // a page left open would go on running
+    throw err;
+  }
   return opened;
 }
 

@@ -72,13 +72,14 @@ function shownAt(link, id, control) {
 
 for (const id of listed) {
   describe(`figure ${id}`, () => {
-    test('draws every chart, with its controls and readouts, and no console errors', check(id, 'draws'), () =>
+    test('draws every chart, sharp, with its controls and readouts, and no console errors', check(id, 'draws'), () =>
       withFigure(browser, id, async ({ page, log }) => {
         await waitForDrawn(page, id);
         const charts = await canvasColours(page, `figure#${id} canvas[data-chart]`);
         assertDrawn(charts, `in #${id}`);
         assertDrawn(await canvasColours(page, `figure#${id} canvas[data-layer="axes"]`), `(axes) in #${id}`);
         assert.deepEqual(charts.map((c) => c.name).sort(), [...entry(id).charts].sort(), `the data-chart canvases of #${id}`);
+        assert.deepEqual((await sharpness(page, id)).blurry, [], 'canvases whose backing store is not their CSS size');
         const parts = await page.$eval(`figure#${id}`, (fig, reset) => ({
           play: fig.querySelectorAll('[data-action="play"]').length,
           reset: fig.querySelectorAll(`[data-action="${reset}"]`).length,
