@@ -13,8 +13,8 @@ use super::readout::fmt;
 use crate::url_state::PageState;
 
 /// The ids of every figure, in page order.
-pub const FIGURE_IDS: [&str; 9] =
-    ["claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
+pub const FIGURE_IDS: [&str; 10] =
+    ["glance", "claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
 
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {

@@ -134,15 +134,91 @@ pub fn draw_axes(
         .draw()
         .map_err(err)?;
     for c in curves {
-        let style = ShapeStyle { color: color(c.color).to_rgba(), filled: false, stroke_width: px(c.width).max(1) };
-        if c.dashed {
-            chart.draw_series(DashedLineSeries::new(c.points.iter().copied(), px(5.0), px(4.0), style)).map_err(err)?;
-        } else {
-            chart.draw_series(LineSeries::new(c.points.iter().copied(), style)).map_err(err)?;
+        for piece in clip_polyline(&c.points, axes.x, axes.y) {
+            draw_curve(&mut chart, c, piece, px)?;
         }
     }
     root.present().map_err(err)?;
     Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr))
+}
+
+type Chart<'a> = ChartContext<
+    'a,
+    CanvasBackend,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn draw_curve(
+    chart: &mut Chart<'_>,
+    c: &Curve,
+    points: Vec<(f64, f64)>,
+    px: impl Fn(f64) -> u32,
+) -> Result<(), DrawError> {
+    let err = |e: DrawingAreaErrorKind<_>| DrawError(format!("{e:?}"));
+    {
+        let style = ShapeStyle { color: color(c.color).to_rgba(), filled: false, stroke_width: px(c.width).max(1) };
+        if c.dashed {
+            chart.draw_series(DashedLineSeries::new(points, px(5.0), px(4.0), style)).map_err(err)?;
+        } else {
+            chart.draw_series(LineSeries::new(points, style)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The parts of a polyline inside the box `x` × `y` (plotters would squash points
+/// outside its ranges onto the edge, bending the line).
+pub fn clip_polyline(points: &[(f64, f64)], x: (f64, f64), y: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    for w in points.windows(2) {
+        match clip_segment(w[0], w[1], x, y) {
+            Some((a, b)) => {
+                if current.last() != Some(&a) {
+                    if current.len() > 1 {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current.clear();
+                    current.push(a);
+                }
+                current.push(b);
+            }
+            None => {
+                if current.len() > 1 {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    if current.len() > 1 {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// Liang–Barsky: the part of segment a–b inside the box, if any.
+fn clip_segment(a: (f64, f64), b: (f64, f64), x: (f64, f64), y: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+    if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+        return None;
+    }
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [(-dx, a.0 - x.0), (dx, x.1 - a.0), (-dy, a.1 - y.0), (dy, y.1 - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    (t0 <= t1).then_some(((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy)))
 }
 
 /// Points on the ellipse {x : ½xᵀHx = level} for diagonal H = diag(h₀, h₁).
