@@ -39,7 +39,8 @@ pub static FIGURE: FigureDef = FigureDef {
 
 struct Glance {
     duel: Option<Duel>,
-    /// Steps of each model already drawn into the pixel buffers.
+    /// Steps of each model already drawn into the pixel buffers (read by the drawing).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     drawn: [usize; 2],
 }
 
