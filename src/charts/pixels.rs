@@ -42,6 +42,8 @@ pub struct Pixels {
     dirty: Option<(usize, usize, usize, usize)>,
     /// Whether the whole buffer must be sent (after a resize or clear).
     all: bool,
+    /// The changed rectangle's rows, packed, for sending.
+    scratch: Vec<u8>,
 }
 
 impl Pixels {
@@ -160,19 +162,21 @@ impl Pixels {
             }
         };
         self.dirty = None;
-        let Ok(image) =
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.data[..]), self.width as u32, self.height as u32)
-        else {
-            return;
+        let (w, h) = (x1 - x0, y1 - y0);
+        // Only the changed rectangle crosses into JavaScript: a frame that adds a few
+        // points copies a few rows, not the whole canvas.
+        let image = if w == self.width && h == self.height {
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.data[..]), w as u32, h as u32)
+        } else {
+            self.scratch.clear();
+            for y in y0..y1 {
+                let row = (y * self.width + x0) * 4;
+                self.scratch.extend_from_slice(&self.data[row..row + w * 4]);
+            }
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.scratch[..]), w as u32, h as u32)
         };
-        let _ = ctx.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
-            &image,
-            0.0,
-            0.0,
-            x0 as f64,
-            y0 as f64,
-            (x1 - x0) as f64,
-            (y1 - y0) as f64,
-        );
+        if let Ok(image) = image {
+            let _ = ctx.put_image_data(&image, x0 as f64, y0 as f64);
+        }
     }
 }
