@@ -34,31 +34,6 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     })
 }
 
-/// Tools under a figure: download it as a PNG, or copy the code to embed it alone.
-#[component]
-fn FigureTools(
-    /// The figure's id.
-    id: &'static str,
-) -> impl IntoView {
-    let snippet = RwSignal::new(None::<String>);
-    view! {
-        <div class="figure-tools" role="group" aria-label="Figure tools">
-            <button type="button" data-action="png" data-figure=id
-                on:click=move |_| super::share::download_png(id, crate::charts::Palette::for_scheme(super::browser::prefers_dark()).background)>
-                "Download as PNG"
-            </button>
-            <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
-                let code = super::share::embed_snippet(&super::figure_state::embed_query(id), &format!("Interactive figure: {id}"));
-                super::share::copy_text(&code, |_| {});
-                snippet.set(Some(code));
-            }>"Copy embed code"</button>
-            <Show when=move || snippet.get().is_some()>
-                <input type="text" readonly name="shared" aria-label="Embed code" prop:value=move || snippet.get().unwrap_or_default()/>
-            </Show>
-        </div>
-    }
-}
-
 /// Writes a sentence about the centrepiece's current run into the prose's
 /// `<p data-live="duel">`, whenever the run changes.
 fn bind_duel_sentence(live: RwSignal<Snapshot>) {
@@ -97,5 +72,5 @@ pub fn figure_in_article(id: &str, state: &PageState) -> Option<AnyView> {
     }
     let id: &'static str = FIGURE_IDS.iter().copied().find(|f| *f == id)?;
     let figure = figure_by_id(id, state)?;
-    Some(view! { {figure}<FigureTools id=id/> }.into_any())
+    Some(view! { {figure}<super::kit::Tools id=id/> }.into_any())
 }

@@ -383,7 +383,7 @@ fn stats(id: &'static str, template: &'static str, numbers: RwSignal<Numbers>) -
 
 /// Tools under a figure: download it as a PNG, or copy the code to embed it alone.
 #[component]
-fn Tools(
+pub fn Tools(
     /// The figure's id.
     id: &'static str,
 ) -> impl IntoView {
