@@ -61,6 +61,13 @@ fn LinkNotice(
     notices: Vec<String>,
 ) -> impl IntoView {
     let open = RwSignal::new(!notices.is_empty());
+    // Escape dismisses it, wherever focus is.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <Show when=move || open.get()>
             <div class="notice" role="status" data-notice="link">

@@ -28,6 +28,9 @@ use crate::figures::{FigureDef, Numbers};
 use crate::settings::{Kind, Setting};
 use frame_loop::Clock;
 
+/// How often the figure's numbers are read to a screen reader, at most.
+const SPEAK_EVERY_MS: f64 = 5000.0;
+
 /// The three canvases of a chart, bottom to top.
 #[derive(Clone, Copy)]
 struct ChartRefs {
@@ -84,12 +87,24 @@ pub fn FigureView(
     let charts = StoredValue::new_local(def.charts.iter().map(|_| ChartState::default()).collect::<Vec<_>>());
 
     let bound = StoredValue::new_local(bind::Bound::new(id));
+    // What a screen reader hears: the stats as one sentence, at most every few seconds
+    // (the readouts themselves change every frame and are not live regions).
+    let spoken = RwSignal::new(String::new());
+    let last_spoken = StoredValue::new_local(f64::NEG_INFINITY);
+    let stats_ref = NodeRef::<html::Div>::new();
     let publish = move || {
         let mut out = Numbers::new();
         sim.with_value(|s| s.numbers(&mut out));
         bound.update_value(|b| b.show(&out));
         numbers.set(out);
         status.set(sim.with_value(|s| s.status()));
+        let now = now_ms();
+        if now - last_spoken.get_value() > SPEAK_EVERY_MS {
+            last_spoken.set_value(now);
+            if let Some(el) = stats_ref.get_untracked() {
+                spoken.set(el.text_content().unwrap_or_default());
+            }
+        }
     };
     // Draws chart data; `full` redraws the bases first (after resize, theme or restart).
     let paint = move |full: bool| {
@@ -132,6 +147,24 @@ pub fn FigureView(
                 });
             });
         });
+    };
+
+    // Space plays or pauses while focus is inside the figure (not on a control that
+    // Space already works).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != " " || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let tag = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "summary" | "a") {
+            return;
+        }
+        ev.prevent_default();
+        playing.update(|p| *p = !*p);
     };
 
     let on_screen = use_on_screen(fig);
@@ -261,7 +294,7 @@ pub fn FigureView(
         .collect_view();
 
     view! {
-        <figure id=id class="figure" node_ref=fig aria-labelledby=format!("{id}-title") data-kit="">
+        <figure id=id class="figure" node_ref=fig aria-labelledby=format!("{id}-title") data-kit="" on:keydown=on_key>
             <h3 id=format!("{id}-title") class="figure-title">{def.title}</h3>
             <p class="takeaway">{def.takeaway}</p>
             <div class="toolbar" role="group" aria-label="Controls">
@@ -278,7 +311,8 @@ pub fn FigureView(
             <Show when=move || status.get().is_some()>
                 <p class="status" role="status">{move || status.get().unwrap_or_default()}</p>
             </Show>
-            <div class="stats">{stats(id, def.stats, numbers)}</div>
+            <div class="stats" node_ref=stats_ref>{stats(id, def.stats, numbers)}</div>
+            <p class="sr-only" aria-live="polite" data-spoken="">{move || spoken.get()}</p>
             <figcaption inner_html=def.caption></figcaption>
             <Tools id=id/>
         </figure>
@@ -368,7 +402,7 @@ fn stats(id: &'static str, template: &'static str, numbers: RwSignal<Numbers>) -
                     Part::Number { name, digits } => {
                         let value = move || numbers.with(|n| n.iter().find(|(k, _)| *k == name).and_then(|(_, v)| *v));
                         view! {
-                            <output class="readout" data-readout=format!("{id}.{name}") data-value=move || plain(value())>
+                            <output class="readout" aria-live="off" data-readout=format!("{id}.{name}") data-value=move || plain(value())>
                                 {move || fmt(value(), digits)}
                             </output>
                         }
