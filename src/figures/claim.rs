@@ -104,6 +104,17 @@ impl Sim for Claim {
         ]);
     }
 
+    fn describe(&self, _chart: usize) -> Option<String> {
+        let c = self.cloud.as_ref()?;
+        Some(format!(
+            "{} candidates, {:.0} % accepted; the accepted ones lean uphill, mean step {:.4} along the gradient (theory {:.4})",
+            c.candidates,
+            100.0 * c.acceptance_rate()?,
+            c.along.mean()?,
+            self.theory.0
+        ))
+    }
+
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, _chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};

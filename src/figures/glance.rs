@@ -78,6 +78,20 @@ impl Sim for Glance {
         ]);
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        let d = self.duel.as_ref()?;
+        let record = if chart == 0 { &d.sgd_record } else { &d.sel_record };
+        let r = record.correlation()?.0;
+        let shape = if r.abs() > 0.95 {
+            "on a line"
+        } else if r.abs() < 0.2 {
+            "a round cloud"
+        } else {
+            "an elongated cloud"
+        };
+        Some(format!("{} steps, {shape}, r = {r:.2}", record.hidden.count()))
+    }
+
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};

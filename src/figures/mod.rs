@@ -42,6 +42,12 @@ pub trait Sim {
         None
     }
 
+    /// What chart `chart` shows now, in words, for its text alternative (read after the
+    /// chart's label; refreshed every few seconds), e.g. "on a line, r = 1.00".
+    fn describe(&self, _chart: usize) -> Option<String> {
+        None
+    }
+
     /// Takes new values without starting again, where a setting changes only how the
     /// run is shown or paced (a view, a speed); returns false to be rebuilt instead.
     fn retune(&mut self, _values: &[f64]) -> bool {

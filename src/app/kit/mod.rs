@@ -104,6 +104,13 @@ pub fn FigureView(
             if let Some(el) = stats_ref.get_untracked() {
                 spoken.set(el.text_content().unwrap_or_default());
             }
+            refs.with_value(|refs| {
+                for (i, (r, c)) in refs.iter().zip(def.charts).enumerate() {
+                    if let (Some(canvas), Some(words)) = (r.data.get_untracked(), sim.with_value(|s| s.describe(i))) {
+                        let _ = canvas.set_attribute("aria-label", &format!("{}: {words}", c.label));
+                    }
+                }
+            });
         }
     };
     // Draws chart data; `full` redraws the bases first (after resize, theme or restart).
