@@ -13,6 +13,7 @@ use selection_sgd::sim::normal::{standard_normal, StandardNormal, ZIGGURAT_R, ZI
 use selection_sgd::sim::rng_for;
 
 include!("common/normal_fingerprint.rs");
+include!("common/fingerprint.rs");
 
 /// Draws for the moment, χ² and tail tests.
 const N: usize = 10_000_000;
@@ -191,4 +192,12 @@ fn sim_calls_no_platform_maths() {
         }
     }
     assert!(found.is_empty(), "platform maths in src/sim (use libm):\n{}", found.join("\n"));
+}
+
+/// Both models' default runs from seed 42 hash to the recorded constant, which the
+/// browser test (`tests/web.rs`) checks too.
+#[test]
+fn run_fingerprint_matches_the_recorded_constant() {
+    let got = selection_sgd::sim::run::fingerprint(42);
+    assert_eq!(got, FINGERPRINT_SEED_42, "fingerprint(42) = {got:#018x}, recorded {FINGERPRINT_SEED_42:#018x}");
 }

@@ -1,5 +1,5 @@
 // The expected value of `selection_sgd::sim::run::fingerprint(42)`, the one place it is
-// written down. The native unit test in `src/sim/run.rs` and the browser test in
+// written down. The native test in `tests/sampler.rs` and the browser test in
 // `tests/web.rs` both include this file, so a run that is not bit-identical on x86_64
 // and wasm32 fails one of them.
 //
