@@ -6,8 +6,7 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
-    minibatch::MinibatchFigure, regression::RegressionFigure,
+    drift::DriftFigure, eta::EtaFigure, ghosts::GhostsFigure, limits::LimitsFigure, regression::RegressionFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -24,17 +23,15 @@ pub const FIGURE_IDS: [&str; 9] =
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     Some(match id {
-        "claim" => {
+        "claim" | "minibatch" | "fitness" => {
             let def = crate::figures::by_id(id)?;
             view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
         }
-        "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
         "ghosts" => view! { <GhostsFigure/> }.into_any(),
         "regression" => view! { <RegressionFigure/> }.into_any(),
         "drift" => view! { <DriftFigure/> }.into_any(),
-        "fitness" => view! { <FitnessFigure/> }.into_any(),
         "limits" => view! { <LimitsFigure/> }.into_any(),
         _ => return None,
     })
@@ -112,7 +109,7 @@ pub fn Article(
             </ol>
         </nav>
         <section aria-labelledby="the-claim">{prose(include_str!("prose/claim.html"))}<div class="figure-slot" data-figure-slot="claim"></div></section>
-        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<MinibatchFigure/><FigureTools id="minibatch"/></section>
+        <section aria-labelledby="stochastic">{prose(include_str!("prose/stochastic.html"))}<div class="figure-slot" data-figure-slot="minibatch"></div></section>
         <section aria-labelledby="counterexample">
             {prose(include_str!("prose/counterexample.html"))}
             <DuelFigure state=state live=live/>
@@ -122,7 +119,7 @@ pub fn Article(
         <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
         <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
         <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
-        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
+        <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<div class="figure-slot" data-figure-slot="fitness"></div></section>
         <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
         <section aria-labelledby="appendix">{prose(include_str!("prose/appendix.html"))}</section>
