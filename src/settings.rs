@@ -9,6 +9,9 @@ pub enum Scale {
     Linear,
     /// Evenly in the value's logarithm (for ranges over several decades).
     Log,
+    /// In powers of two: each slider step doubles the value, and every value is a power
+    /// of two (batch sizes).
+    Doubling,
 }
 
 /// One option of a choice: its URL value and its label.
@@ -82,6 +85,15 @@ impl Setting {
         }
     }
 
+    /// A number setting that takes powers of two only, between powers of two `range`.
+    pub const fn doubling(key: &'static str, label: &'static str, range: (f64, f64), default: f64) -> Self {
+        Self {
+            key,
+            label,
+            kind: Kind::Number { min: range.0, max: range.1, default, step: 0.0, scale: Scale::Doubling, digits: 0 },
+        }
+    }
+
     /// A choice among `options`.
     pub const fn choice(key: &'static str, label: &'static str, options: &'static [Choice], default: usize) -> Self {
         Self { key, label, kind: Kind::Choice { options, default } }
@@ -101,6 +113,12 @@ impl Setting {
             return self.default_value();
         }
         match self.kind {
+            Kind::Number { min, max, scale: Scale::Doubling, .. } => {
+                if v <= 0.0 {
+                    return min;
+                }
+                libm::exp2(libm::log2(v).round()).clamp(min, max)
+            }
             Kind::Number { min, max, step, .. } => {
                 let snapped = if step > 0.0 { min + ((v - min) / step).round() * step } else { v };
                 // Snapping can leave 0.30000000000000004: keep the digits the step has.
@@ -182,6 +200,7 @@ impl Setting {
     pub fn to_slider(&self, v: f64) -> f64 {
         match self.kind {
             Kind::Number { scale: Scale::Log, .. } => v.max(f64::MIN_POSITIVE).log10(),
+            Kind::Number { scale: Scale::Doubling, .. } => libm::log2(v.max(f64::MIN_POSITIVE)),
             _ => v,
         }
     }
@@ -191,6 +210,7 @@ impl Setting {
         match self.kind {
             // Two significant digits: a log slider's positions read as 0.25, 320, 1,000.
             Kind::Number { scale: Scale::Log, .. } => self.valid(round_significant(10f64.powf(x), 2)),
+            Kind::Number { scale: Scale::Doubling, .. } => self.valid(libm::exp2(x)),
             _ => self.valid(x),
         }
     }
@@ -199,6 +219,7 @@ impl Setting {
     pub fn slider_range(&self) -> (f64, f64, f64) {
         match self.kind {
             Kind::Number { min, max, scale: Scale::Log, .. } => (min.log10(), max.log10(), 0.01),
+            Kind::Number { min, max, scale: Scale::Doubling, .. } => (libm::log2(min), libm::log2(max), 1.0),
             Kind::Number { min, max, step, .. } => (min, max, if step > 0.0 { step } else { (max - min) / 200.0 }),
             Kind::Choice { options, .. } => (0.0, options.len().saturating_sub(1) as f64, 1.0),
         }
@@ -291,6 +312,21 @@ mod tests {
         assert_eq!(s.from_slider(s.to_slider(80.0)), 80.0);
         assert_eq!(s.from_slider(2.5), 320.0);
         assert_eq!(s.show(320.0), "320");
+    }
+
+    #[test]
+    fn doubling_sliders_step_through_powers_of_two() {
+        let s = Setting::doubling("batch", "B", (1.0, 256.0), 8.0);
+        assert_eq!(s.slider_range(), (0.0, 8.0, 1.0));
+        assert_eq!(s.to_slider(32.0), 5.0);
+        assert_eq!(s.from_slider(5.0), 32.0);
+        assert_eq!(s.valid(10.0), 8.0);
+        assert_eq!(s.valid(0.0), 1.0);
+        assert_eq!(s.read("m", "10"), (8.0, None));
+        let (v, n) = s.read("m", "1000");
+        assert_eq!(v, 256.0);
+        assert!(n.is_some());
+        assert_eq!(s.show(64.0), "64");
     }
 
     #[test]

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
-    minibatch::MinibatchFigure, regression::RegressionFigure,
+    drift::DriftFigure, eta::EtaFigure, ghosts::GhostsFigure, limits::LimitsFigure, regression::RegressionFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -22,13 +21,11 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
         return Some(view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any());
     }
     Some(match id {
-        "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
         "ghosts" => view! { <GhostsFigure/> }.into_any(),
         "regression" => view! { <RegressionFigure/> }.into_any(),
         "drift" => view! { <DriftFigure/> }.into_any(),
-        "fitness" => view! { <FitnessFigure/> }.into_any(),
         "limits" => view! { <LimitsFigure/> }.into_any(),
         _ => return None,
     })

@@ -8,7 +8,9 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod fitness;
 pub mod glance;
+pub mod minibatch;
 
 use crate::settings::Setting;
 
@@ -103,7 +105,7 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 2] = [&glance::FIGURE, &claim::FIGURE];
+pub static ALL: [&FigureDef; 4] = [&glance::FIGURE, &claim::FIGURE, &minibatch::FIGURE, &fitness::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

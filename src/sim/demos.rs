@@ -6,9 +6,10 @@ use rand::distr::weighted::WeightedIndex;
 use rand::distr::Distribution;
 use rand::Rng;
 
+use super::maths::Sym2;
 use super::problem::{ExampleGradients, Objective, ToyProblem};
 use super::selection::Selection;
-use super::stats::RunningMean;
+use super::stats::{RunningCorrelation, RunningMean};
 use super::SimRng;
 
 /// f(x) = g·x on the plane: a locally linear landscape with slope |g| along x.
@@ -134,6 +135,179 @@ pub fn slope_of(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
+/// What theory says of one mini-batch of the toy problem at θ (spec §B), in the active
+/// plane (a, b) and the hidden plane (u, v).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchTheory {
+    /// The true gradient ∇L(θ) in the active plane (zero in the hidden plane).
+    pub truth: [f64; 2],
+    /// Covariance of one example's gradient, active plane: s_ξ²·I.
+    pub example_active: Sym2,
+    /// Covariance of one example's gradient, hidden plane: τ²·[[c_u², ρc_uc_v], [ρc_uc_v, c_v²]].
+    pub example_hidden: Sym2,
+    /// Covariance of the batch average, active plane: the example's over B.
+    pub mean_active: Sym2,
+    /// Covariance of the batch average, hidden plane: the example's over B, the same shape.
+    pub mean_hidden: Sym2,
+    /// Root-mean-square distance from the batch average to the true gradient in the
+    /// active plane: √(2/B)·s_ξ.
+    pub rms_error: f64,
+}
+
+/// The theory of one mini-batch of `batch` examples at `theta` (spec §B): the examples'
+/// covariance is SGD's step covariance at η = 1 and B = 1, the average's is that over B.
+pub fn batch_theory(problem: &ToyProblem, theta: &[f64; 4], batch: usize) -> BatchTheory {
+    let g = problem.fitness_gradient(theta);
+    let block = |c: [[f64; 4]; 4], i: usize| [[c[i][i], c[i][i + 1]], [c[i + 1][i], c[i + 1][i + 1]]];
+    let one = super::theory::sgd_step_covariance(problem, 1.0, 1);
+    let mean = super::theory::sgd_step_covariance(problem, 1.0, batch.max(1) as u64);
+    BatchTheory {
+        truth: [-g[0], -g[1]],
+        example_active: block(one, 0),
+        example_hidden: block(one, 2),
+        mean_active: block(mean, 0),
+        mean_hidden: block(mean, 2),
+        rms_error: (mean[0][0] + mean[1][1]).sqrt(),
+    }
+}
+
+/// A stream of mini-batches at one θ of the toy problem (spec §B): the latest batch,
+/// the recent averages, the running squared error of the average against the true
+/// gradient, and the running correlation of the examples' hidden coordinates.
+#[derive(Clone, Debug)]
+pub struct BatchStream {
+    /// The problem.
+    pub problem: ToyProblem,
+    /// Where the gradients are taken.
+    pub theta: [f64; 4],
+    /// Examples per batch.
+    pub batch: usize,
+    /// The latest batch's per-example gradients.
+    pub latest: Vec<[f64; 4]>,
+    /// The most recent batch averages, oldest first (at most [`BatchStream::KEPT`]).
+    pub means: std::collections::VecDeque<[f64; 4]>,
+    /// Squared distance of each average from the true gradient (active plane).
+    pub error2: RunningMean,
+    /// The examples' (∂ℓ/∂u, ∂ℓ/∂v).
+    pub hidden: RunningCorrelation,
+    truth: [f64; 2],
+    rng: SimRng,
+}
+
+impl BatchStream {
+    /// How many batch averages are kept.
+    pub const KEPT: usize = 400;
+
+    /// A stream of batches of `batch` examples at `theta`, drawing from `rng`.
+    pub fn new(problem: ToyProblem, theta: [f64; 4], batch: usize, rng: SimRng) -> Self {
+        let truth = batch_theory(&problem, &theta, batch).truth;
+        Self {
+            problem,
+            theta,
+            batch: batch.max(1),
+            latest: Vec::new(),
+            means: std::collections::VecDeque::new(),
+            error2: RunningMean::new(),
+            hidden: RunningCorrelation::new(),
+            truth,
+            rng,
+        }
+    }
+
+    /// Draws the next batch.
+    pub fn draw(&mut self) {
+        let (grads, mean) = draw_batch(&self.problem, &self.theta, self.batch, &mut self.rng);
+        self.error2.push((mean[0] - self.truth[0]).powi(2) + (mean[1] - self.truth[1]).powi(2));
+        for g in &grads {
+            self.hidden.push(g[2], g[3]);
+        }
+        self.latest = grads;
+        if self.means.len() >= Self::KEPT {
+            self.means.pop_front();
+        }
+        self.means.push_back(mean);
+    }
+}
+
+/// Descendants per parent, generation after generation (spec §D, "Fitness"): N parents
+/// with f spread evenly over [−1, 1], in a Wright–Fisher population where fitness is
+/// w = e^{strength·f}, and in the model read literally as a line of individuals, where
+/// each parent's one accepted mutant is its only descendant.
+#[derive(Clone, Debug)]
+pub struct Descendants {
+    /// Each parent's f.
+    pub f: Vec<f64>,
+    /// Each parent's Wright–Fisher fitness w.
+    pub weights: Vec<f64>,
+    /// Each parent's mean number of Wright–Fisher children per generation.
+    pub wright_fisher: Vec<RunningMean>,
+    /// Each parent's mean number of descendants in the model.
+    pub model: Vec<RunningMean>,
+    /// Generations so far.
+    pub generations: u64,
+    rng: SimRng,
+}
+
+impl Descendants {
+    /// `n` parents under selection `strength`, drawing from `rng`.
+    pub fn new(n: usize, strength: f64, rng: SimRng) -> Self {
+        let f: Vec<f64> = (0..n).map(|i| -1.0 + 2.0 * (i as f64 + 0.5) / n as f64).collect();
+        let weights = f.iter().map(|x| super::maths::exp(strength * x)).collect();
+        Self {
+            f,
+            weights,
+            wright_fisher: vec![RunningMean::new(); n],
+            model: vec![RunningMean::new(); n],
+            generations: 0,
+            rng,
+        }
+    }
+
+    /// One generation of both.
+    pub fn generation(&mut self) {
+        if let Some(counts) = wright_fisher_offspring(&self.weights, &mut self.rng) {
+            for (m, c) in self.wright_fisher.iter_mut().zip(counts) {
+                m.push(f64::from(c));
+            }
+        }
+        for m in &mut self.model {
+            m.push(1.0);
+        }
+        self.generations += 1;
+    }
+
+    /// Each parent's expected number of Wright–Fisher children, w/w̄.
+    pub fn expected_wright_fisher(&self) -> Vec<f64> {
+        let mean = self.weights.iter().sum::<f64>() / self.weights.len().max(1) as f64;
+        self.weights.iter().map(|w| w / mean).collect()
+    }
+
+    /// The model's mean descendants over the parents that have any record.
+    pub fn model_mean(&self) -> Option<f64> {
+        let m: Vec<f64> = self.model.iter().filter_map(RunningMean::mean).collect();
+        (!m.is_empty()).then(|| m.iter().sum::<f64>() / m.len() as f64)
+    }
+
+    /// Least-squares slope against f of the model's mean descendants.
+    pub fn model_slope(&self) -> Option<f64> {
+        slope_of(&self.f, &means_or_zero(&self.model))
+    }
+
+    /// Least-squares slope against f of the Wright–Fisher mean children.
+    pub fn wright_fisher_slope(&self) -> Option<f64> {
+        slope_of(&self.f, &means_or_zero(&self.wright_fisher))
+    }
+
+    /// Least-squares slope against f of the expected Wright–Fisher children, w/w̄.
+    pub fn wright_fisher_slope_theory(&self) -> Option<f64> {
+        slope_of(&self.f, &self.expected_wright_fisher())
+    }
+}
+
+fn means_or_zero(m: &[RunningMean]) -> Vec<f64> {
+    m.iter().map(|x| x.mean().unwrap_or(0.0)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +383,47 @@ mod tests {
         assert!(wright_fisher_offspring(&[0.0, 0.0], &mut rng).is_none());
         assert!(wright_fisher_offspring(&[f64::NAN], &mut rng).is_none());
         assert!((slope_of(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]).unwrap() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn batch_theory_matches_the_stream() {
+        let p = default_problem();
+        let theta = [2.0, -1.5, 0.0, 0.0];
+        let t = batch_theory(&p, &theta, 8);
+        assert_eq!(t.truth, [2.0, -0.375]);
+        assert!((t.rms_error - 0.5 * (2.0f64 / 8.0).sqrt()).abs() < 1e-15);
+        // ρ = 1: the hidden covariance is singular, the examples lie on a line.
+        let h = t.example_hidden;
+        assert!((h[0][0] * h[1][1] - h[0][1] * h[1][0]).abs() < 1e-12);
+        assert!((t.mean_hidden[0][1] * 8.0 - h[0][1]).abs() < 1e-12);
+        let mut s = BatchStream::new(p, theta, 8, rng_for(2, 0));
+        for _ in 0..20_000 {
+            s.draw();
+        }
+        assert_eq!(s.means.len(), BatchStream::KEPT);
+        assert_eq!(s.latest.len(), 8);
+        // E|mean − truth|² = rms²; the squared error of a 2-D Gaussian has sd = its mean.
+        let z = (s.error2.mean().unwrap() - t.rms_error.powi(2)) / s.error2.standard_error().unwrap();
+        assert!(z.abs() < Z_999, "z = {z}");
+        assert!((s.hidden.correlation().unwrap() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn descendants_model_flat_wright_fisher_climbs() {
+        let mut d = Descendants::new(200, 1.0, rng_for(8, 0));
+        let expected = d.expected_wright_fisher();
+        assert!((expected.iter().sum::<f64>() - 200.0).abs() < 1e-9, "w/w̄ averages 1");
+        for _ in 0..400 {
+            d.generation();
+        }
+        assert_eq!(d.generations, 400);
+        assert_eq!(d.model_mean(), Some(1.0));
+        assert_eq!(d.model_slope(), Some(0.0));
+        let (wf, theory) = (d.wright_fisher_slope().unwrap(), d.wright_fisher_slope_theory().unwrap());
+        assert!(theory > 0.9 && theory < 1.0, "slope of e^f/mean over [−1, 1]: {theory}");
+        assert!((wf - theory).abs() < 0.1, "{wf} against {theory}");
+        let flat = Descendants::new(200, 0.0, rng_for(8, 0));
+        assert!(flat.wright_fisher_slope_theory().unwrap().abs() < 1e-12);
     }
 }
 
