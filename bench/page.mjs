@@ -470,7 +470,8 @@ function parseThroughput(file) {
     line = line.replace(/^.*?wasm32: /, '');
     let m = line.match(/^(.+?)\s{2,}\s*([\d.]+) M (\w+)\/s \(/);
     if (m) {
-      rows.set(m[1].trim(), { value: Number(m[2]), unit: `M ${m[3]}/s`, higherIsBetter: true });
+      const onCpu = line.match(/(\d+) % of wall time on CPU/);
+      rows.set(m[1].trim(), { value: Number(m[2]), unit: `M ${m[3]}/s`, higherIsBetter: true, onCpu: onCpu ? Number(onCpu[1]) : null });
       continue;
     }
     m = line.match(/^eta_eff_loop, (\S+)\s+\(([^)]+)\): ([\d.]+) µs\/call over .*?; ([\d.]+) µs at/);
@@ -625,12 +626,13 @@ if (result.throughput) {
   console.log('6. science throughput, wasm32 in Chromium against native (median of each harness\'s repetitions)');
   const names = [...native.keys()].filter((k) => wasm.has(k));
   const w0 = Math.max(...names.map((n) => n.length), 8);
-  console.log(`${'workload'.padEnd(w0)}  ${'native'.padStart(10)}  ${'wasm32'.padStart(10)}  unit              wasm/native speed`);
+  console.log(`${'workload'.padEnd(w0)}  ${'native'.padStart(10)}  ${'wasm32'.padStart(10)}  unit              wasm/native speed  (native thread on CPU)`);
   for (const name of names) {
     const a = native.get(name);
     const b = wasm.get(name);
     const speed = a.higherIsBetter ? b.value / a.value : a.value / b.value;
-    console.log(`${name.padEnd(w0)}  ${String(a.value).padStart(10)}  ${String(b.value).padStart(10)}  ${a.unit.padEnd(16)}  ${speed.toFixed(2)}`);
+    const cpu = a.onCpu === null || a.onCpu === undefined ? '' : `  (${a.onCpu} % of wall time)`;
+    console.log(`${name.padEnd(w0)}  ${String(a.value).padStart(10)}  ${String(b.value).padStart(10)}  ${a.unit.padEnd(16)}  ${speed.toFixed(2).padStart(17)}${cpu}`);
   }
 } else if (opts.native || opts.wasm) {
   console.log('\n6. science throughput: no figures (a harness did not run or printed nothing)');
