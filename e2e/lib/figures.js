@@ -8,8 +8,16 @@ import { frames, waitFor } from './wait.js';
 /** Every figure of the article, in page order (README.md, "Embedding one figure"). */
 export const EXPECTED_FIGURES = ['claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits'];
 
-/** The figures as the page lists them: every figure with an id in the article. */
-export const FIGURE_SELECTOR = 'main.article figure.figure[id]';
+/**
+ * The figures as the page lists them: every figure with an id in the article, and every
+ * place the article keeps for a figure it mounts later ([data-figure-slot="<id>"]).
+ */
+export const FIGURE_SELECTOR = 'main.article figure.figure[id], main.article [data-figure-slot]';
+
+/** Figure `id`, or the place kept for it until it is mounted. */
+function figureOrSlot(id) {
+  return `[data-figure-slot="${id}"], figure#${id}`;
+}
 
 /**
  * What the generic checks need to know of each figure, where it is not the convention:
@@ -48,12 +56,12 @@ export const FIGURE_TABLE = {
 
 /** The ids of the article's figures, in page order. */
 export function figureIds(page) {
-  return page.$$eval(FIGURE_SELECTOR, (els) => els.map((el) => el.id));
+  return page.$$eval(FIGURE_SELECTOR, (els) => [...new Set(els.map((el) => el.dataset.figureSlot || el.id))]);
 }
 
 /** Scrolls figure `id` into view and waits until its canvases are laid out. */
 export async function scrollToFigure(page, id, timeout) {
-  await page.locator(`figure#${id}`).scrollIntoViewIfNeeded();
+  await page.locator(figureOrSlot(id)).first().scrollIntoViewIfNeeded();
   await waitForLaidOut(page, id, timeout);
 }
 
@@ -87,15 +95,15 @@ export async function withFigure(browser, id, fn, { query = '', ...options } = {
  * the figure then is from the viewport, in px (negative: it is still on screen).
  */
 export async function scrollAway(page, id) {
-  const gap = await page.evaluate((id) => {
-    const fig = document.querySelector(`figure#${id}`);
+  const gap = await page.evaluate((selector) => {
+    const fig = document.querySelector(selector);
     const top = fig.getBoundingClientRect().top + scrollY;
     const middle = top + fig.offsetHeight / 2;
     const end = document.documentElement.scrollHeight;
     scrollTo(0, middle < end / 2 ? end : 0);
     const r = fig.getBoundingClientRect();
     return Math.max(-r.bottom, r.top - innerHeight);
-  }, id);
+  }, figureOrSlot(id));
   await frames(page, 2);
   return gap;
 }

@@ -14,7 +14,7 @@ after(() => browser.close());
 
 test('a link sets a figure: claim.slope and claim.beta give a = βs|∇f|', () =>
   withPage(browser, '?seed=3&t=10&claim.slope=2&claim.beta=10&fitness.strength=0.5', {}, async ({ page, log }) => {
-    await page.locator('figure#claim').scrollIntoViewIfNeeded();
+    await scrollToFigure(page, 'claim');
     await waitForReadout(page, 'claim.a', {});
     // a = β·s·|∇f| with the default s = 0.05.
     assert.ok(Math.abs((await readout(page, 'claim.a')) - 10 * 0.05 * 2) < 1e-12, 'claim.a from the link');
@@ -29,7 +29,7 @@ test('a link sets a figure: claim.slope and claim.beta give a = βs|∇f|', () =
 
 test("changing a control writes the figure key and keeps the centrepiece's; out-of-range values are clamped", () =>
   withPage(browser, '?t=5&ghosts.sigma=99', {}, async ({ page }) => {
-    await page.locator('figure#ghosts').scrollIntoViewIfNeeded();
+    await scrollToFigure(page, 'ghosts');
     assert.equal(Number(await controlValue(page, 'ghosts', 'input[name="sigma"]')), 1, 'clamped to the largest s');
     await scrollToFigure(page, 'minibatch');
     await setControl(page, 'minibatch', 'select[name="z"]', 'gaussian');
@@ -42,11 +42,9 @@ test("changing a control writes the figure key and keeps the centrepiece's; out-
 test('the other figures read and write their keys too', async () => {
   const query = '?t=2&eta.sigma=0.1&eta.rule=keep&limits.beta=40&regression.lr=0.05&drift.radius=0.5&drift.a=-1';
   await withPage(browser, query, {}, async ({ page, log }) => {
+    for (const id of ['eta', 'limits', 'regression', 'drift']) await scrollToFigure(page, id);
     assert.equal(Number(await controlValue(page, 'eta', 'input[name="sigma"]')), 0.1);
     assert.equal(Number(await controlValue(page, 'limits', 'input[name="beta"]')), 40);
-    for (const id of ['eta', 'limits', 'regression', 'drift']) {
-      await page.locator(`figure#${id}`).scrollIntoViewIfNeeded();
-    }
     // Reset writes the figure's defaults back into the address, and leaves the others' keys.
     await page.locator('figure#drift [data-action="reset"]').click();
     await waitFor(page, () => new URLSearchParams(location.search).get('drift.radius') === '1', undefined, 'drift.radius reset in the URL');

@@ -8,7 +8,7 @@ import { assertNoProblems, launch, newPage, open as openIn, problems, short, wat
 import { waitForDrawn } from '../lib/canvas.js';
 import { DUEL_NUMBERS, control, duelReadouts, isPlaying, sharedText, waitForStep } from '../lib/duel.js';
 import { embeddingPage, frameOf, waitForHeightMessage } from '../lib/embed.js';
-import { EXPECTED_FIGURES } from '../lib/figures.js';
+import { EXPECTED_FIGURES, scrollToFigure } from '../lib/figures.js';
 import { assertNumbers, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 import { distDir, serve } from '../lib/static-server.js';
@@ -410,14 +410,13 @@ test("no request leaves the page origin while every figure runs and the duel's c
   try {
     const notDrawn = [];
     for (const id of EXPECTED_FIGURES) {
-      await page.locator(`figure#${id}`).scrollIntoViewIfNeeded();
-      const charts = await page.locator(`figure#${id} canvas[data-chart]`).count();
-      if (!charts) continue;
       // Drawing is not what this test is about: a figure that does not draw is noted.
-      await waitForDrawn(page, id, { layers: true, timeout: 15_000 }).catch(() => notDrawn.push(id));
+      await scrollToFigure(page, id, 15_000)
+        .then(() => waitForDrawn(page, id, { layers: true, timeout: 15_000 }))
+        .catch(() => notDrawn.push(id));
     }
     if (notDrawn.length) t.diagnostic(`figures that did not draw within 15 s: ${notDrawn}`);
-    await page.locator('#duel').scrollIntoViewIfNeeded();
+    await scrollToFigure(page, 'duel');
     await waitForReadout(page, 'duel.step', { min: 150 }, 'the duel to play 150 steps');
     // Then the controls: pause, step, new seed, reset.
     if (await isPlaying(page)) await control(page, '[data-action="play"]').click();
