@@ -183,10 +183,12 @@ pub fn FigureView(
             return false;
         }
         let limit = if playing.get_untracked() { u64::MAX } else { still };
+        // A still is built as fast as the frame budget allows, whatever the figure's pace.
+        let paced = playing.get_untracked();
         let adv = sim
             .try_update_value(|s| {
                 let mut c = clock.get_value();
-                let a = c.advance(s.as_mut(), ts, limit, &now_ms);
+                let a = c.advance(s.as_mut(), ts, limit, paced, &now_ms);
                 clock.set_value(c);
                 a
             })
