@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
+    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, limits::LimitsFigure,
     minibatch::MinibatchFigure, regression::RegressionFigure,
 };
 use super::readout::fmt;
@@ -31,7 +31,10 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
         "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
-        "ghosts" => view! { <GhostsFigure/> }.into_any(),
+        "ghosts" => {
+            let def = crate::figures::by_id(id)?;
+            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
+        }
         "regression" => view! { <RegressionFigure/> }.into_any(),
         "drift" => view! { <DriftFigure/> }.into_any(),
         "fitness" => view! { <FitnessFigure/> }.into_any(),
@@ -119,7 +122,7 @@ pub fn Article(
             <DuelSentence live=live/>
         </section>
         <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
-        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
+        <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<div class="figure-slot" data-figure-slot="ghosts"></div></section>
         <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
         <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
         <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>

@@ -8,6 +8,7 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod ghosts;
 
 use crate::settings::Setting;
 
@@ -96,7 +97,7 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 1] = [&claim::FIGURE];
+pub static ALL: [&FigureDef; 2] = [&claim::FIGURE, &ghosts::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

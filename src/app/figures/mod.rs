@@ -5,7 +5,6 @@
 pub mod drift;
 pub mod eta;
 pub mod fitness;
-pub mod ghosts;
 pub mod limits;
 pub mod minibatch;
 pub mod regression;
