@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, limits::LimitsFigure,
-    minibatch::MinibatchFigure, regression::RegressionFigure,
+    eta::EtaFigure, fitness::FitnessFigure, limits::LimitsFigure, minibatch::MinibatchFigure,
+    regression::RegressionFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -36,7 +36,10 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
             view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
         }
         "regression" => view! { <RegressionFigure/> }.into_any(),
-        "drift" => view! { <DriftFigure/> }.into_any(),
+        "drift" => {
+            let def = crate::figures::by_id(id)?;
+            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
+        }
         "fitness" => view! { <FitnessFigure/> }.into_any(),
         "limits" => view! { <LimitsFigure/> }.into_any(),
         _ => return None,
@@ -124,7 +127,7 @@ pub fn Article(
         <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
         <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<div class="figure-slot" data-figure-slot="ghosts"></div></section>
         <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
-        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
+        <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<div class="figure-slot" data-figure-slot="drift"></div></section>
         <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
         <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>

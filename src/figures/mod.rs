@@ -8,6 +8,7 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod drift;
 pub mod ghosts;
 
 use crate::settings::Setting;
@@ -54,6 +55,14 @@ pub trait Sim {
         false
     }
 
+    /// The settings a click or tap on chart `chart` at data point (x, y) sets, as
+    /// `(setting key, value)` pairs — a point the reader picks, such as a centre or a
+    /// start. The kit applies them as the controls would (made valid, written to the URL,
+    /// retuned or rebuilt); a figure that picks nothing returns none and gets [`Sim::click`].
+    fn picks(&self, _chart: usize, _x: f64, _y: f64) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;
@@ -97,7 +106,7 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 2] = [&claim::FIGURE, &ghosts::FIGURE];
+pub static ALL: [&FigureDef; 3] = [&claim::FIGURE, &ghosts::FIGURE, &drift::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

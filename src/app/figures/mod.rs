@@ -2,7 +2,6 @@
 //! with its own controls, a reset to defaults, a caption with one line on what to
 //! notice, and readouts named `<figure-id>.<name>`.
 
-pub mod drift;
 pub mod eta;
 pub mod fitness;
 pub mod limits;
