@@ -221,6 +221,24 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), x: (f64, f64), y: (f64, f64)) -> O
     (t0 <= t1).then_some(((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy)))
 }
 
+/// An arrow from `from` to `to` (data coordinates) as one curve — the shaft, then an
+/// open head whose arms are `head` data units long (at most 45 % of the arrow) — for
+/// vector fields drawn in a chart's base. `None` for an arrow of no length.
+pub fn arrow_curve(from: (f64, f64), to: (f64, f64), head: f64, color: &'static str, width: f64) -> Option<Curve> {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = dx.hypot(dy);
+    if !(len.is_finite() && len > 0.0) {
+        return None;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let h = head.min(0.45 * len);
+    // The arms sweep back 30° either side of the shaft.
+    let (c, s) = (0.866 * h, 0.5 * h);
+    let left = (to.0 - c * ux - s * uy, to.1 - c * uy + s * ux);
+    let right = (to.0 - c * ux + s * uy, to.1 - c * uy - s * ux);
+    Some(Curve { points: vec![from, to, left, to, right], color, dashed: false, width })
+}
+
 /// Points on the ellipse {x : ½xᵀHx = level} for diagonal H = diag(h₀, h₁).
 pub fn contour(h: (f64, f64), level: f64) -> Vec<(f64, f64)> {
     let (ra, rb) = ((2.0 * level / h.0).sqrt(), (2.0 * level / h.1).sqrt());

@@ -8,7 +8,9 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod drift;
 pub mod fitness;
+pub mod ghosts;
 pub mod glance;
 pub mod minibatch;
 
@@ -62,6 +64,14 @@ pub trait Sim {
         false
     }
 
+    /// The settings a click or tap on chart `chart` at data point (x, y) sets, as
+    /// `(setting key, value)` pairs — a point the reader picks, such as a centre or a
+    /// start. The kit applies them as the controls would (made valid, written to the URL,
+    /// retuned or rebuilt); a figure that picks nothing returns none and gets [`Sim::click`].
+    fn picks(&self, _chart: usize, _x: f64, _y: f64) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;
@@ -105,7 +115,8 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 4] = [&glance::FIGURE, &claim::FIGURE, &minibatch::FIGURE, &fitness::FIGURE];
+pub static ALL: [&FigureDef; 6] =
+    [&glance::FIGURE, &claim::FIGURE, &minibatch::FIGURE, &ghosts::FIGURE, &drift::FIGURE, &fitness::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

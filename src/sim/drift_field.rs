@@ -157,6 +157,52 @@ pub fn exact_circulation(bowl: &Bowl, acceptance: &Acceptance, s: f64, circle: &
     Some(total)
 }
 
+/// Points on the circle for the formula's and gradient ascent's circulations (the
+/// trapezoid rule: spectrally accurate for these smooth fields).
+pub const THEORY_NODES: usize = 128;
+/// Points on the circle for the mean |F| that scales a circulation.
+pub const MAGNITUDE_NODES: usize = 64;
+
+/// The circulation test's theory around one circle (§D, §A.1.3): the circulation of
+/// selection's mean LOOP step by the formula m(|∇f|)ĝ and that of gradient ascent k·∇f
+/// with the matching small-step rate, each also relative to mean |F| × circumference (the
+/// circulation of a field of that size running round the circle), and that rate k_loop.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Circulations {
+    /// ∮ of the formula's mean step.
+    pub sel: f64,
+    /// ∮ of k·∇f: zero up to rounding, as for every gradient field.
+    pub gd: f64,
+    /// `sel` / (mean |F| × circumference); `None` where the field vanishes on the circle.
+    pub ratio: Option<f64>,
+    /// The same for gradient ascent.
+    pub ratio_gd: Option<f64>,
+    /// k_loop = s²·P_s′(0)/P_s(0).
+    pub k: f64,
+}
+
+impl Circulations {
+    /// The theory for LOOP selection with `acceptance` and Gaussian mutations of size `s`
+    /// on `bowl`, around `circle` ([`THEORY_NODES`] and [`MAGNITUDE_NODES`] points).
+    pub fn new(bowl: &Bowl, acceptance: &Acceptance, s: f64, circle: &Circle) -> Self {
+        let sel_field = |x| formula_drift(bowl, acceptance, s, x);
+        let gd_field = |x| gd_drift(bowl, acceptance, s, x);
+        let sel = circle.circulation(sel_field, THEORY_NODES);
+        let gd = circle.circulation(gd_field, THEORY_NODES);
+        let relative = |c: f64, field: &dyn Fn([f64; 2]) -> [f64; 2]| {
+            let scale = circle.mean_magnitude(field, MAGNITUDE_NODES) * circle.length();
+            (scale > 0.0 && scale.is_finite()).then(|| c / scale)
+        };
+        Self {
+            sel,
+            gd,
+            ratio: relative(sel, &sel_field),
+            ratio_gd: relative(gd, &gd_field),
+            k: theory::k_loop(s * s, acceptance),
+        }
+    }
+}
+
 /// The largest number of candidates a Monte Carlo LOOP step may draw; beyond it the
 /// step is counted as capped and left out (it never happens at the figure's settings).
 pub const MC_LOOP_CAP: u64 = 100_000;
@@ -303,6 +349,26 @@ mod tests {
         assert!(r.abs() < 1e-10, "round bowl circulation {r}");
         let ex = exact_circulation(&round, &acc, 0.1, &c, 32).expect("defined");
         assert!(ex.abs() < 1e-9, "round bowl exact circulation {ex}");
+    }
+
+    #[test]
+    fn circulations_separate_selection_from_gradient_ascent() {
+        // The figure's defaults: s = 0.1, β = 40, the unit circle about (1, 1.5).
+        let bowl = Bowl::default();
+        let c = Circle::new([1.0, 1.5], 1.0).expect("valid");
+        for acc in [
+            Acceptance::Logistic { beta: 40.0 },
+            Acceptance::Metropolis { beta: 40.0 },
+            Acceptance::Probit { beta: 40.0 },
+        ] {
+            let t = Circulations::new(&bowl, &acc, 0.1, &c);
+            assert!(t.gd.abs() < 1e-12 && t.ratio_gd.expect("defined").abs() < 1e-12, "{acc:?}: {t:?}");
+            let ratio = t.ratio.expect("defined");
+            assert!(ratio > 0.02 && ratio < 1.0, "{acc:?}: relative circulation {ratio}");
+            let direct = c.circulation(|x| formula_drift(&bowl, &acc, 0.1, x), 1024);
+            assert!((t.sel - direct).abs() < 1e-9 * direct.abs(), "{acc:?}: {} vs {direct}", t.sel);
+            assert_eq!(t.k, theory::k_loop(0.1 * 0.1, &acc));
+        }
     }
 
     #[test]

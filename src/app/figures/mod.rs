@@ -2,8 +2,6 @@
 //! with its own controls, a reset to defaults, a caption with one line on what to
 //! notice, and readouts named `<figure-id>.<name>`.
 
-pub mod drift;
 pub mod eta;
-pub mod ghosts;
 pub mod limits;
 pub mod regression;

@@ -77,6 +77,8 @@ pub fn FigureView(
     // Units still owed to the reduced-motion still.
     let still_left = StoredValue::new_local(if reduced { sim.with_value(|s| s.still_units()) } else { 0 });
     let clock = StoredValue::new_local(Clock::default());
+    // The run stopped because it had nothing more to do (not because the reader paused).
+    let ended = StoredValue::new_local(false);
     let fig = NodeRef::<html::Figure>::new();
     let refs: Vec<ChartRefs> = def
         .charts
@@ -199,6 +201,7 @@ pub fn FigureView(
         publish();
         paint(false);
         if adv.finished {
+            ended.set_value(playing.get_untracked());
             still_left.set_value(0);
             playing.set(false);
             return false;
@@ -218,6 +221,11 @@ pub fn FigureView(
         url::write(def, &v);
         values.set(v);
         clock.update_value(Clock::pause);
+        // A run that had finished by itself plays again once rebuilt.
+        if ended.get_value() && !reduced {
+            playing.set(true);
+        }
+        ended.set_value(false);
         if !playing.get_untracked() && reduced {
             still_left.set_value(sim.with_value(|s| s.still_units()));
         }
@@ -225,13 +233,16 @@ pub fn FigureView(
         paint(true);
         kick();
     };
-    let set = move |i: usize, x: f64| {
+    // Sets settings `(index, value)`, as the controls or a picking click do.
+    let set_all = move |changes: &[(usize, f64)]| {
         let mut v = values.get_untracked();
-        let new = def.settings[i].valid(x);
-        if v[i] == new {
+        let old = v.clone();
+        for &(i, x) in changes {
+            v[i] = def.settings[i].valid(x);
+        }
+        if v == old {
             return;
         }
-        v[i] = new;
         if sim.try_update_value(|s| s.retune(&v)).unwrap_or(false) {
             url::write(def, &v);
             values.set(v);
@@ -242,6 +253,7 @@ pub fn FigureView(
             restart(v);
         }
     };
+    let set = move |i: usize, x: f64| set_all(&[(i, x)]);
     let click = move |i: usize, ev: leptos::ev::MouseEvent| {
         let dpr = device_pixel_ratio();
         let (px, py) = (f64::from(ev.offset_x()) * dpr, f64::from(ev.offset_y()) * dpr);
@@ -250,6 +262,15 @@ pub fn FigureView(
             return;
         }
         let (x, y) = frame.unmap(px, py);
+        let picked: Vec<(usize, f64)> = sim
+            .with_value(|s| s.picks(i, x, y))
+            .into_iter()
+            .filter_map(|(key, v)| crate::settings::index_of(def.settings, key).map(|k| (k, v)))
+            .collect();
+        if !picked.is_empty() {
+            set_all(&picked);
+            return;
+        }
         if sim.try_update_value(|s| s.click(i, x, y)).unwrap_or(false) {
             publish();
             paint(true);
