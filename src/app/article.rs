@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
-    drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
-    minibatch::MinibatchFigure, regression::RegressionFigure,
+    drift::DriftFigure, fitness::FitnessFigure, ghosts::GhostsFigure, minibatch::MinibatchFigure,
+    regression::RegressionFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -30,12 +30,18 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
         }
         "minibatch" => view! { <MinibatchFigure/> }.into_any(),
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
-        "eta" => view! { <EtaFigure/> }.into_any(),
+        "eta" => {
+            let def = crate::figures::by_id(id)?;
+            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
+        }
         "ghosts" => view! { <GhostsFigure/> }.into_any(),
         "regression" => view! { <RegressionFigure/> }.into_any(),
         "drift" => view! { <DriftFigure/> }.into_any(),
         "fitness" => view! { <FitnessFigure/> }.into_any(),
-        "limits" => view! { <LimitsFigure/> }.into_any(),
+        "limits" => {
+            let def = crate::figures::by_id(id)?;
+            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
+        }
         _ => return None,
     })
 }
@@ -118,12 +124,12 @@ pub fn Article(
             <DuelFigure state=state live=live/>
             <DuelSentence live=live/>
         </section>
-        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
+        <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<div class="figure-slot" data-figure-slot="eta"></div></section>
         <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
         <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
         <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
         <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
-        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>
+        <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<div class="figure-slot" data-figure-slot="limits"></div></section>
         <section aria-labelledby="sources">{prose(include_str!("prose/sources.html"))}</section>
         <section aria-labelledby="appendix">{prose(include_str!("prose/appendix.html"))}</section>
     }

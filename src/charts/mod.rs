@@ -6,10 +6,8 @@
 
 pub mod drift;
 pub mod duel;
-pub mod eta;
 pub mod frame;
 pub mod layer;
-pub mod limits;
 pub mod palette;
 pub mod pixels;
 pub mod plane;

@@ -116,7 +116,9 @@ impl Sim for Claim {
             })
             .collect();
         Base {
-            axes: Axes { x: (-h, h), y: (-h, h), x_label: "ε along ∇f", y_label: "ε across ∇f" },
+            axes: Axes {
+                x: (-h, h), y: (-h, h), x_label: "ε along ∇f", y_label: "ε across ∇f", ..Default::default()
+            },
             curves,
             equal: true,
         }

@@ -8,6 +8,8 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod eta;
+pub mod limits;
 
 use crate::settings::Setting;
 
@@ -96,7 +98,7 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 1] = [&claim::FIGURE];
+pub static ALL: [&FigureDef; 3] = [&claim::FIGURE, &eta::FIGURE, &limits::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

@@ -3,9 +3,7 @@
 //! notice, and readouts named `<figure-id>.<name>`.
 
 pub mod drift;
-pub mod eta;
 pub mod fitness;
 pub mod ghosts;
-pub mod limits;
 pub mod minibatch;
 pub mod regression;
