@@ -20,9 +20,8 @@ pub struct Curve {
     pub width: f64,
 }
 
-/// What an axes box shows. Ranges are in data units, on a log scale too; build one with
-/// `..Default::default()` so that later options need no change.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What an axes box shows. Ranges are in data units, on a log scale too.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Axes {
     /// Data range along x.
     pub x: (f64, f64),
@@ -32,10 +31,6 @@ pub struct Axes {
     pub x_label: &'static str,
     /// y-axis label.
     pub y_label: &'static str,
-    /// x on a log scale (decades labelled 0.1, 1, 10, …).
-    pub log_x: bool,
-    /// y on a log scale.
-    pub log_y: bool,
 }
 
 /// A log axis's tick label at log₁₀ value `v`: the decades as plain numbers (or powers of
@@ -85,9 +80,6 @@ const Y_LABEL_AREA: f64 = 40.0;
 /// `axes` with the shorter data range widened about its centre so that one data unit
 /// spans as many pixels along x as along y in a canvas of `width` × `height` pixels.
 pub fn equalize(axes: &Axes, width: f64, height: f64, dpr: f64) -> Axes {
-    if axes.log_x || axes.log_y {
-        return axes.clone();
-    }
     let pw = width - dpr * (2.0 * MARGIN + Y_LABEL_AREA);
     let ph = height - dpr * (2.0 * MARGIN + X_LABEL_AREA);
     let (dx, dy) = (axes.x.1 - axes.x.0, axes.y.1 - axes.y.0);
@@ -141,6 +133,19 @@ pub fn draw_axes(
     palette: &Palette,
     dpr: f64,
 ) -> Result<Frame, DrawError> {
+    draw_scaled_axes(canvas, axes, (false, false), curves, palette, dpr)
+}
+
+/// [`draw_axes`] with x and/or y on a log scale (`log`): decades labelled 0.1, 1, 10, …,
+/// ranges and curves still in data units.
+pub fn draw_scaled_axes(
+    canvas: &HtmlCanvasElement,
+    axes: &Axes,
+    log: (bool, bool),
+    curves: &[Curve],
+    palette: &Palette,
+    dpr: f64,
+) -> Result<Frame, DrawError> {
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| DrawError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
@@ -150,8 +155,8 @@ pub fn draw_axes(
     let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&ink);
     let px = |v: f64| (v * dpr).round() as u32;
     // A log axis is drawn as a linear one in log₁₀ of the value.
-    let tx = |v: f64| if axes.log_x { v.log10() } else { v };
-    let ty = |v: f64| if axes.log_y { v.log10() } else { v };
+    let tx = |v: f64| if log.0 { v.log10() } else { v };
+    let ty = |v: f64| if log.1 { v.log10() } else { v };
     let (x, y) = ((tx(axes.x.0), tx(axes.x.1)), (ty(axes.y.0), ty(axes.y.1)));
     if !(x.0.is_finite() && x.1.is_finite() && y.0.is_finite() && y.1.is_finite()) {
         return Err(DrawError(format!("axes out of range: {:?}, {:?}", axes.x, axes.y)));
@@ -169,17 +174,17 @@ pub fn draw_axes(
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(axes.x_label)
         .y_desc(axes.y_label)
-        .x_labels(if axes.log_x { 8 } else { 5 })
-        .y_labels(if axes.log_y { 8 } else { 5 })
+        .x_labels(if log.0 { 8 } else { 5 })
+        .y_labels(if log.1 { 8 } else { 5 })
         .label_style(font(11.0))
         .axis_desc_style(font(13.0))
         .light_line_style(color(palette.faint).mix(0.35))
         .bold_line_style(color(palette.faint).mix(0.8))
         .axis_style(ink.mix(0.8));
-    if axes.log_x {
+    if log.0 {
         mesh.x_label_formatter(&x_fmt);
     }
-    if axes.log_y {
+    if log.1 {
         mesh.y_label_formatter(&y_fmt);
     }
     mesh.draw().map_err(err)?;
@@ -193,7 +198,7 @@ pub fn draw_axes(
         }
     }
     root.present().map_err(err)?;
-    Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr, (axes.log_x, axes.log_y)))
+    Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr, log))
 }
 
 /// Points on the ellipse {x : ½xᵀHx = level} for diagonal H = diag(h₀, h₁).

@@ -116,9 +116,7 @@ impl Sim for Claim {
             })
             .collect();
         Base {
-            axes: Axes {
-                x: (-h, h), y: (-h, h), x_label: "ε along ∇f", y_label: "ε across ∇f", ..Default::default()
-            },
+            axes: Axes { x: (-h, h), y: (-h, h), x_label: "ε along ∇f", y_label: "ε across ∇f" },
             curves,
             equal: true,
         }

@@ -215,6 +215,10 @@ impl Sim for Eta {
         ]);
     }
 
+    fn log_scale(&self, _chart: usize) -> (bool, bool) {
+        (true, true)
+    }
+
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, _chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};
@@ -240,14 +244,7 @@ impl Sim for Eta {
             curves.push(line(self.curves[kind.index()].clone(), palette.rule(kind), false, 1.5));
         }
         Base {
-            axes: Axes {
-                x,
-                y,
-                x_label: "slope |∇f| (log scale)",
-                y_label: "learning rate (log scale)",
-                log_x: true,
-                log_y: true,
-            },
+            axes: Axes { x, y, x_label: "slope |∇f| (log scale)", y_label: "learning rate (log scale)" },
             curves,
             equal: false,
         }

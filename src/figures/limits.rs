@@ -193,6 +193,10 @@ impl Sim for Limits {
         })
     }
 
+    fn log_scale(&self, chart: usize) -> (bool, bool) {
+        (chart == 0, false)
+    }
+
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};
@@ -211,14 +215,7 @@ impl Sim for Limits {
                 curves.push(line(self.curves[kind.index()].clone(), palette.rule(kind), false, width));
             }
             return Base {
-                axes: Axes {
-                    x: A_RANGE,
-                    y,
-                    x_label: "a = βs|∇f| (log scale)",
-                    y_label: "R = η_eff / k_loop",
-                    log_x: true,
-                    log_y: false,
-                },
+                axes: Axes { x: A_RANGE, y, x_label: "a = βs|∇f| (log scale)", y_label: "R = η_eff / k_loop" },
                 curves,
                 equal: false,
             };
@@ -227,13 +224,7 @@ impl Sim for Limits {
         let gibbs = self.chain.as_ref().map(|c| c.gibbs().curve((lo, hi), 240)).unwrap_or_default();
         let peak = gibbs.iter().map(|p| p.1).fold(0.0, f64::max);
         Base {
-            axes: Axes {
-                x: (lo, hi),
-                y: (0.0, (peak * 1.3).max(1e-12)),
-                x_label: "x",
-                y_label: "density",
-                ..Default::default()
-            },
+            axes: Axes { x: (lo, hi), y: (0.0, (peak * 1.3).max(1e-12)), x_label: "x", y_label: "density" },
             curves: vec![line(gibbs, palette.theory, true, 2.0)],
             equal: false,
         }

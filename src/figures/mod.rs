@@ -55,6 +55,12 @@ pub trait Sim {
         false
     }
 
+    /// Whether chart `chart`'s x and y axes are on log scales (its ranges, curves and
+    /// marks stay in data units).
+    fn log_scale(&self, _chart: usize) -> (bool, bool) {
+        (false, false)
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;
