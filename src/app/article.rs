@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
-use super::figures::{eta::EtaFigure, limits::LimitsFigure, regression::RegressionFigure};
+use super::figures::regression::RegressionFigure;
 use super::readout::fmt;
 use crate::url_state::PageState;
 
@@ -20,13 +20,11 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     }
     Some(match id {
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
-        "eta" => view! { <EtaFigure/> }.into_any(),
         "ghosts" => {
             let def = crate::figures::by_id(id)?;
             view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
         }
         "regression" => view! { <RegressionFigure/> }.into_any(),
-        "limits" => view! { <LimitsFigure/> }.into_any(),
         _ => return None,
     })
 }

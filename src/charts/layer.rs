@@ -50,7 +50,9 @@ pub fn polyline(
     ctx.restore();
 }
 
-/// Draws markers at `points` (data coordinates) in one fill.
+/// Draws markers at `points` (data coordinates): the filled shapes (squares, dots,
+/// plus signs) one rectangle at a time, the outlined ones (×, open circle, open
+/// triangle) in one stroke.
 pub fn markers(
     ctx: &CanvasRenderingContext2d,
     f: &Frame,
@@ -59,23 +61,157 @@ pub fn markers(
     color: &str,
     size: f64,
 ) {
+    markers_on(ctx, f, points, marker, color, size, None);
+}
+
+/// [`markers`], with the outlined shapes filled with `inside` (the background, so that
+/// lines under an open circle do not show through it).
+#[allow(clippy::too_many_arguments)]
+pub fn markers_on(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    points: impl Iterator<Item = (f64, f64)>,
+    marker: Marker,
+    color: &str,
+    size: f64,
+    inside: Option<&str>,
+) {
     let s = size * f.dpr;
+    let r = s / 2.0;
     ctx.set_fill_style_str(color);
+    ctx.set_stroke_style_str(color);
+    ctx.set_line_width((s / 5.0).max(1.5 * f.dpr));
+    ctx.begin_path();
+    let outlined = matches!(marker, Marker::Diagonal | Marker::Circle | Marker::Triangle);
     for (x, y) in points {
         if !f.contains(x, y) {
             continue;
         }
         let (px, py) = f.map(x, y);
         match marker {
-            Marker::Square => ctx.fill_rect(px - s / 2.0, py - s / 2.0, s, s),
-            Marker::Dot => ctx.fill_rect(px - s / 2.0, py - s / 2.0, s, s),
+            Marker::Square | Marker::Dot => ctx.fill_rect(px - r, py - r, s, s),
             Marker::Cross => {
                 let t = (s / 3.0).max(1.0);
-                ctx.fill_rect(px - s / 2.0, py - t / 2.0, s, t);
-                ctx.fill_rect(px - t / 2.0, py - s / 2.0, t, s);
+                ctx.fill_rect(px - r, py - t / 2.0, s, t);
+                ctx.fill_rect(px - t / 2.0, py - r, t, s);
+            }
+            Marker::Diagonal => {
+                let d = 0.8 * r;
+                ctx.move_to(px - d, py - d);
+                ctx.line_to(px + d, py + d);
+                ctx.move_to(px - d, py + d);
+                ctx.line_to(px + d, py - d);
+            }
+            Marker::Circle => {
+                ctx.move_to(px + 0.8 * r, py);
+                let _ = ctx.arc(px, py, 0.8 * r, 0.0, std::f64::consts::TAU);
+            }
+            Marker::Triangle => {
+                ctx.move_to(px, py - r);
+                ctx.line_to(px + 0.9 * r, py + 0.6 * r);
+                ctx.line_to(px - 0.9 * r, py + 0.6 * r);
+                ctx.close_path();
             }
         }
     }
+    if outlined {
+        if let (Some(bg), false) = (inside, marker == Marker::Diagonal) {
+            ctx.set_fill_style_str(bg);
+            ctx.fill();
+        }
+        ctx.stroke();
+    }
+}
+
+/// A vertical error bar at x from `lo` to `hi` (data coordinates) with caps `cap` CSS
+/// pixels wide. An end beyond the plot (or not on a log axis: ≤ 0) runs to its edge
+/// without a cap.
+pub fn error_bar(ctx: &CanvasRenderingContext2d, f: &Frame, x: f64, (lo, hi): (f64, f64), color: &str, cap: f64) {
+    let px = f.map(x, f.y.0).0;
+    if !(px.is_finite() && px >= f.px.0 && px <= f.px.1) {
+        return;
+    }
+    let end = |v: f64, edge: f64| {
+        let py = f.map(x, v).1;
+        if py.is_finite() && py >= f.py.0 && py <= f.py.1 {
+            (py, true)
+        } else {
+            (edge, false)
+        }
+    };
+    let (top, top_cap) = end(hi, f.py.0);
+    let (bottom, bottom_cap) = end(lo, f.py.1);
+    if top >= bottom {
+        return;
+    }
+    let c = 0.5 * cap * f.dpr;
+    ctx.save();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    ctx.set_stroke_style_str(color);
+    ctx.set_line_width(1.5 * f.dpr);
+    ctx.begin_path();
+    ctx.move_to(px, top);
+    ctx.line_to(px, bottom);
+    for (py, capped) in [(top, top_cap), (bottom, bottom_cap)] {
+        if capped {
+            ctx.move_to(px - c, py);
+            ctx.line_to(px + c, py);
+        }
+    }
+    ctx.stroke();
+    ctx.restore();
+}
+
+/// Writes `text` beside data point `at`, offset by `(dx, dy)` CSS pixels: to the right of
+/// it for dx > 0, ending left of it for dx < 0, centred for 0; above it for dy < 0, below
+/// for dy > 0, centred for 0. The text sits on a patch of `background` so that it reads
+/// over the lines it crosses, and is kept inside the plot area.
+#[allow(clippy::too_many_arguments)]
+pub fn label(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    at: (f64, f64),
+    (dx, dy): (f64, f64),
+    text: &str,
+    color: &str,
+    background: &str,
+) {
+    let (px, py) = f.map(at.0, at.1);
+    if !(px.is_finite() && py.is_finite()) {
+        return;
+    }
+    let size = 12.0 * f.dpr;
+    ctx.save();
+    ctx.set_font(&format!("{}px sans-serif", size.round()));
+    let w = ctx.measure_text(text).map(|m| m.width()).unwrap_or(0.55 * size * text.chars().count() as f64);
+    let h = 1.25 * size;
+    let pad = 2.0 * f.dpr;
+    let (x, y) = (px + dx * f.dpr, py + dy * f.dpr);
+    let left = if dx > 0.0 {
+        x
+    } else if dx < 0.0 {
+        x - w
+    } else {
+        x - w / 2.0
+    };
+    let top = if dy > 0.0 {
+        y
+    } else if dy < 0.0 {
+        y - h
+    } else {
+        y - h / 2.0
+    };
+    let left = left.clamp(f.px.0 + pad, (f.px.1 - w - pad).max(f.px.0 + pad));
+    let top = top.clamp(f.py.0 + pad, (f.py.1 - h - pad).max(f.py.0 + pad));
+    ctx.set_fill_style_str(background);
+    ctx.set_global_alpha(0.85);
+    ctx.fill_rect(left - pad, top, w + 2.0 * pad, h);
+    ctx.set_global_alpha(1.0);
+    ctx.set_fill_style_str(color);
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("middle");
+    let _ = ctx.fill_text(text, left, top + h / 2.0);
+    ctx.restore();
 }
 
 /// A ring marking the current position.

@@ -5,10 +5,8 @@
 //! Depends on `sim` for data and on web-sys for canvases; never on `app`.
 
 pub mod duel;
-pub mod eta;
 pub mod frame;
 pub mod layer;
-pub mod limits;
 pub mod palette;
 pub mod pixels;
 pub mod plane;

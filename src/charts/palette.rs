@@ -2,6 +2,8 @@
 //! readers with the common colour-vision deficiencies can tell apart; the models also
 //! differ in marker shape (SGD squares, selection crosses) and are always labelled.
 
+use crate::sim::duel::AcceptanceKind;
+
 /// A theme's colours as CSS colour strings.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Palette {
@@ -19,6 +21,10 @@ pub struct Palette {
     pub ghost: &'static str,
     /// Theory curves.
     pub theory: &'static str,
+    /// The acceptance rules when figures compare them, in the order of
+    /// [`AcceptanceKind::ALL`]: logistic takes selection's colour, the others come from
+    /// the Okabe–Ito set (darkened where needed to read on white).
+    pub rules: [&'static str; 4],
 }
 
 /// Light theme.
@@ -30,6 +36,7 @@ pub const LIGHT: Palette = Palette {
     selection: "#d55e00",
     ghost: "#9a9a9a",
     theory: "#111111",
+    rules: ["#d55e00", "#a4487f", "#007a5a", "#7d6300"],
 };
 
 /// Dark theme.
@@ -41,9 +48,15 @@ pub const DARK: Palette = Palette {
     selection: "#e69f00",
     ghost: "#80848c",
     theory: "#f0f0f0",
+    rules: ["#e69f00", "#cc79a7", "#2bbf93", "#f0e442"],
 };
 
 impl Palette {
+    /// The colour of acceptance rule `kind`.
+    pub fn rule(&self, kind: AcceptanceKind) -> &'static str {
+        self.rules[kind.index()]
+    }
+
     /// The palette for the reader's colour scheme.
     pub fn for_scheme(dark: bool) -> Palette {
         if dark {

@@ -18,6 +18,12 @@ pub enum Marker {
     Cross,
     /// A small dot (rejected candidates).
     Dot,
+    /// A diagonal cross, ×.
+    Diagonal,
+    /// An open circle.
+    Circle,
+    /// An open triangle, apex up.
+    Triangle,
 }
 
 /// An opaque colour, parsed once from `#rrggbb`.
@@ -116,14 +122,57 @@ impl Pixels {
         }
         let (px, py) = f.map(x, y);
         let s = (size * f.dpr).max(1.0);
+        let r = s / 2.0;
+        let t = (s / 5.0).max(f.dpr).max(1.0);
         match marker {
-            Marker::Square | Marker::Dot => self.fill(px - s / 2.0, py - s / 2.0, px + s / 2.0, py + s / 2.0, c),
+            Marker::Square | Marker::Dot => self.fill(px - r, py - r, px + r, py + r, c),
             Marker::Cross => {
                 let t = (s / 3.0).max(1.0);
-                self.fill(px - s / 2.0, py - t / 2.0, px + s / 2.0, py + t / 2.0, c);
-                self.fill(px - t / 2.0, py - s / 2.0, px - t / 2.0 + t, py - t / 2.0, c);
-                self.fill(px - t / 2.0, py + t / 2.0, px - t / 2.0 + t, py + s / 2.0, c);
+                self.fill(px - r, py - t / 2.0, px + r, py + t / 2.0, c);
+                self.fill(px - t / 2.0, py - r, px - t / 2.0 + t, py - t / 2.0, c);
+                self.fill(px - t / 2.0, py + t / 2.0, px - t / 2.0 + t, py + r, c);
             }
+            Marker::Diagonal => {
+                let d = 0.8 * r;
+                self.segment((px - d, py - d), (px + d, py + d), t, c);
+                self.segment((px - d, py + d), (px + d, py - d), t, c);
+            }
+            Marker::Circle => {
+                let n = (s * 2.0).ceil().max(8.0) as usize;
+                let ring = 0.8 * r;
+                for i in 0..n {
+                    let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                    let (x, y) = (px + ring * a.cos(), py + ring * a.sin());
+                    self.fill(x - t / 2.0, y - t / 2.0, x + t / 2.0, y + t / 2.0, c);
+                }
+            }
+            Marker::Triangle => {
+                let (top, left, right) = ((px, py - r), (px - 0.9 * r, py + 0.6 * r), (px + 0.9 * r, py + 0.6 * r));
+                self.segment(top, left, t, c);
+                self.segment(left, right, t, c);
+                self.segment(right, top, t, c);
+            }
+        }
+    }
+
+    /// A filled rectangle between data corners `a` and `b` (a histogram's bar), clipped
+    /// to the plot area.
+    pub fn rect(&mut self, f: &Frame, a: (f64, f64), b: (f64, f64), c: Rgba) {
+        let (x0, y0) = f.map(a.0, a.1);
+        let (x1, y1) = f.map(b.0, b.1);
+        let clamp = |v: f64, lo: f64, hi: f64| if v.is_nan() { lo } else { v.clamp(lo, hi) };
+        let (l, r) = (clamp(x0.min(x1), f.px.0, f.px.1), clamp(x0.max(x1), f.px.0, f.px.1));
+        let (t, b) = (clamp(y0.min(y1), f.py.0, f.py.1), clamp(y0.max(y1), f.py.0, f.py.1));
+        self.fill(l, t, r, b, c);
+    }
+
+    /// A line `w` device pixels wide between two device-pixel points, unclipped.
+    fn segment(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), w: f64, c: Rgba) {
+        let n = ((x1 - x0).abs().max((y1 - y0).abs()).ceil() as usize).clamp(1, 20_000);
+        for i in 0..=n {
+            let t = i as f64 / n as f64;
+            let (x, y) = (x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+            self.fill(x - w / 2.0, y - w / 2.0, x + w / 2.0, y + w / 2.0, c);
         }
     }
 

@@ -20,7 +20,7 @@ pub struct Curve {
     pub width: f64,
 }
 
-/// What an axes box shows.
+/// What an axes box shows. Ranges are in data units, on a log scale too.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axes {
     /// Data range along x.
@@ -31,6 +31,33 @@ pub struct Axes {
     pub x_label: &'static str,
     /// y-axis label.
     pub y_label: &'static str,
+}
+
+/// A log axis's tick label at log₁₀ value `v`: the decades as plain numbers (or powers of
+/// ten beyond 10⁻³…10⁴); between decades nothing, unless the axis spans less than two
+/// of them (`sparse`), when two significant digits.
+fn decade_label(v: f64, sparse: bool) -> String {
+    let k = v.round();
+    if (v - k).abs() > 1e-6 {
+        if !sparse {
+            return String::new();
+        }
+        let x = 10f64.powf(v);
+        let digits = (1.0 - x.log10().floor()).max(0.0) as usize;
+        return format!("{x:.digits$}");
+    }
+    if (-3.0..=4.0).contains(&k) {
+        let digits = (-k).max(0.0) as usize;
+        return format!("{:.digits$}", 10f64.powf(k));
+    }
+    let exponent: String = format!("{}", k as i64)
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d.to_digit(10).unwrap_or(0) as usize],
+        })
+        .collect();
+    format!("10{exponent}")
 }
 
 /// What a chart's base layer shows: its axes and the static curves under the data.
@@ -106,6 +133,19 @@ pub fn draw_axes(
     palette: &Palette,
     dpr: f64,
 ) -> Result<Frame, DrawError> {
+    draw_scaled_axes(canvas, axes, (false, false), curves, palette, dpr)
+}
+
+/// [`draw_axes`] with x and/or y on a log scale (`log`): decades labelled 0.1, 1, 10, …,
+/// ranges and curves still in data units.
+pub fn draw_scaled_axes(
+    canvas: &HtmlCanvasElement,
+    axes: &Axes,
+    log: (bool, bool),
+    curves: &[Curve],
+    palette: &Palette,
+    dpr: f64,
+) -> Result<Frame, DrawError> {
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| DrawError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
@@ -114,32 +154,49 @@ pub fn draw_axes(
     let ink = color(palette.ink);
     let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&ink);
     let px = |v: f64| (v * dpr).round() as u32;
+    // A log axis is drawn as a linear one in log₁₀ of the value.
+    let tx = |v: f64| if log.0 { v.log10() } else { v };
+    let ty = |v: f64| if log.1 { v.log10() } else { v };
+    let (x, y) = ((tx(axes.x.0), tx(axes.x.1)), (ty(axes.y.0), ty(axes.y.1)));
+    if !(x.0.is_finite() && x.1.is_finite() && y.0.is_finite() && y.1.is_finite()) {
+        return Err(DrawError(format!("axes out of range: {:?}, {:?}", axes.x, axes.y)));
+    }
+    let sparse = |r: (f64, f64)| r.1.floor() - r.0.ceil() < 1.0;
+    let (sparse_x, sparse_y) = (sparse(x), sparse(y));
+    let x_fmt = |v: &f64| decade_label(*v, sparse_x);
+    let y_fmt = |v: &f64| decade_label(*v, sparse_y);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(MARGIN))
         .x_label_area_size(px(X_LABEL_AREA))
         .y_label_area_size(px(Y_LABEL_AREA))
-        .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(axes.x_label)
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(axes.x_label)
         .y_desc(axes.y_label)
-        .x_labels(5)
-        .y_labels(5)
+        .x_labels(if log.0 { 8 } else { 5 })
+        .y_labels(if log.1 { 8 } else { 5 })
         .label_style(font(11.0))
         .axis_desc_style(font(13.0))
         .light_line_style(color(palette.faint).mix(0.35))
         .bold_line_style(color(palette.faint).mix(0.8))
-        .axis_style(ink.mix(0.8))
-        .draw()
-        .map_err(err)?;
+        .axis_style(ink.mix(0.8));
+    if log.0 {
+        mesh.x_label_formatter(&x_fmt);
+    }
+    if log.1 {
+        mesh.y_label_formatter(&y_fmt);
+    }
+    mesh.draw().map_err(err)?;
     for c in curves {
-        for piece in clip_polyline(&c.points, axes.x, axes.y) {
+        let points: Vec<(f64, f64)> =
+            c.points.iter().map(|&(a, b)| (tx(a), ty(b))).filter(|(a, b)| a.is_finite() && b.is_finite()).collect();
+        for piece in clip_polyline(&points, x, y) {
             draw_curve(&mut chart, c, piece, px)?;
         }
     }
     root.present().map_err(err)?;
-    Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr))
+    Ok(Frame::new(axes.x, axes.y, chart.plotting_area().get_pixel_range(), dpr, log))
 }
 
 type Chart<'a> = ChartContext<

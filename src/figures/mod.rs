@@ -9,9 +9,11 @@
 
 pub mod claim;
 pub mod drift;
+pub mod eta;
 pub mod fitness;
 pub mod ghosts;
 pub mod glance;
+pub mod limits;
 pub mod minibatch;
 
 use crate::settings::Setting;
@@ -72,6 +74,12 @@ pub trait Sim {
         Vec::new()
     }
 
+    /// Whether chart `chart`'s x and y axes are on log scales (its ranges, curves and
+    /// marks stay in data units).
+    fn log_scale(&self, _chart: usize) -> (bool, bool) {
+        (false, false)
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;
@@ -115,8 +123,16 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 6] =
-    [&glance::FIGURE, &claim::FIGURE, &minibatch::FIGURE, &ghosts::FIGURE, &drift::FIGURE, &fitness::FIGURE];
+pub static ALL: [&FigureDef; 8] = [
+    &glance::FIGURE,
+    &claim::FIGURE,
+    &minibatch::FIGURE,
+    &eta::FIGURE,
+    &ghosts::FIGURE,
+    &drift::FIGURE,
+    &fitness::FIGURE,
+    &limits::FIGURE,
+];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

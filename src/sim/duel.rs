@@ -35,6 +35,37 @@ pub enum AcceptanceKind {
     Kimura,
 }
 
+impl AcceptanceKind {
+    /// Every rule, in the order menus and figures list them.
+    pub const ALL: [AcceptanceKind; 4] =
+        [AcceptanceKind::Logistic, AcceptanceKind::Metropolis, AcceptanceKind::Probit, AcceptanceKind::Kimura];
+
+    /// Position in [`AcceptanceKind::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The machine name (`"logistic"`, …): URL values, readout names, form values.
+    pub const fn key(self) -> &'static str {
+        match self {
+            AcceptanceKind::Logistic => "logistic",
+            AcceptanceKind::Metropolis => "metropolis",
+            AcceptanceKind::Probit => "probit",
+            AcceptanceKind::Kimura => "kimura",
+        }
+    }
+
+    /// A readable name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            AcceptanceKind::Logistic => "logistic",
+            AcceptanceKind::Metropolis => "Metropolis",
+            AcceptanceKind::Probit => "probit",
+            AcceptanceKind::Kimura => "Kimura",
+        }
+    }
+}
+
 /// LOOP or KEEP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RuleKind {
@@ -43,6 +74,27 @@ pub enum RuleKind {
     Loop,
     /// One candidate per generation.
     Keep,
+}
+
+impl RuleKind {
+    /// Both rules, LOOP first.
+    pub const ALL: [RuleKind; 2] = [RuleKind::Loop, RuleKind::Keep];
+
+    /// The machine name (`"loop"`, `"keep"`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            RuleKind::Loop => "loop",
+            RuleKind::Keep => "keep",
+        }
+    }
+
+    /// A readable name that says what the rule does.
+    pub const fn label(self) -> &'static str {
+        match self {
+            RuleKind::Loop => "LOOP: retry until accepted",
+            RuleKind::Keep => "KEEP: one candidate per generation",
+        }
+    }
 }
 
 /// Every parameter of the centrepiece, with the spec's defaults (§B).

@@ -2,6 +2,4 @@
 //! with its own controls, a reset to defaults, a caption with one line on what to
 //! notice, and readouts named `<figure-id>.<name>`.
 
-pub mod eta;
-pub mod limits;
 pub mod regression;

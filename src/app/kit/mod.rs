@@ -22,7 +22,7 @@ use super::readout::{fmt, plain};
 use super::ticker::Ticker;
 use super::visibility::use_on_screen;
 use crate::charts::pixels::Pixels;
-use crate::charts::plane::{draw_axes, equalize, fit_canvas};
+use crate::charts::plane::{draw_scaled_axes, equalize, fit_canvas};
 use crate::charts::{Frame, Paint, Palette};
 use crate::figures::{FigureDef, Numbers};
 use crate::settings::{Kind, Setting};
@@ -133,9 +133,13 @@ pub fn FigureView(
                             fit_canvas(&data, dpr);
                             fit_canvas(&overlay, dpr);
                             let b = s.axes(i, &palette);
-                            let axes =
-                                if b.equal { equalize(&b.axes, f64::from(w), f64::from(h), dpr) } else { b.axes };
-                            st.frame = match draw_axes(&base, &axes, &b.curves, &palette, dpr) {
+                            let log = s.log_scale(i);
+                            let axes = if b.equal && log == (false, false) {
+                                equalize(&b.axes, f64::from(w), f64::from(h), dpr)
+                            } else {
+                                b.axes
+                            };
+                            st.frame = match draw_scaled_axes(&base, &axes, log, &b.curves, &palette, dpr) {
                                 Ok(f) => Some(f),
                                 Err(e) => {
                                     web_sys::console::error_1(&format!("{id}: drawing failed: {}", e.0).into());

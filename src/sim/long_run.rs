@@ -1,0 +1,544 @@
+//! The long run of KEEP (§D): one selection chain in one dimension, whose visited states
+//! should follow the Gibbs law ∝ e^{βf} for every acceptance rule whose forward/reverse
+//! ratio P(Δ)/P(−Δ) is e^{βΔ}, as Langevin dynamics does.
+//!
+//! The rules are matched as in [`super::learning_rate::matched`]; the chain is seeded, so
+//! a seed and parameters give the same histogram however the work is split.
+
+use super::duel::AcceptanceKind;
+use super::error::{check_positive, ParamError};
+use super::learning_rate::matched;
+use super::maths::exp;
+use super::problem::Objective;
+use super::selection::{Mutation, Selection, StepRule, MAX_BETA, MAX_MUTATION};
+use super::stats::RunningMean;
+use super::{rng_for, SimRng};
+
+/// Whether the matched rule's forward/reverse ratio is exactly P(Δ)/P(−Δ) = e^{βΔ}, so
+/// that KEEP's long-run law is exactly ∝ e^{βf} (§D). Probit's is only to first order
+/// in Δ.
+pub fn has_exponential_odds(kind: AcceptanceKind) -> bool {
+    !matches!(kind, AcceptanceKind::Probit)
+}
+
+/// A 1-D landscape for the KEEP chain. Both have maximum f = 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Landscape {
+    /// f(x) = −x²/2: the Gibbs law is N(0, 1/β).
+    #[default]
+    Quadratic,
+    /// f(x) = −(x² − 1)²/32: two peaks at ±1 and a valley of depth 1/32 between.
+    DoubleWell,
+}
+
+impl Landscape {
+    /// f(x).
+    pub fn f(&self, x: f64) -> f64 {
+        match self {
+            Landscape::Quadratic => -0.5 * x * x,
+            Landscape::DoubleWell => {
+                let d = x * x - 1.0;
+                -d * d / 32.0
+            }
+        }
+    }
+
+    /// Both landscapes, the quadratic first.
+    pub const ALL: [Landscape; 2] = [Landscape::Quadratic, Landscape::DoubleWell];
+
+    /// The machine name.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Landscape::Quadratic => "quadratic",
+            Landscape::DoubleWell => "double-well",
+        }
+    }
+
+    /// A readable name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Landscape::Quadratic => "f = −x²/2",
+            Landscape::DoubleWell => "double peak f = −(x² − 1)²/32",
+        }
+    }
+
+    /// The landscape for a machine name.
+    pub fn from_key(key: &str) -> Option<Landscape> {
+        Landscape::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    /// Where the chain starts: a peak.
+    pub fn start(&self) -> f64 {
+        match self {
+            Landscape::Quadratic => 0.0,
+            Landscape::DoubleWell => 1.0,
+        }
+    }
+
+    /// The x > 0 where β·f(x) = −`depth` (f is even, decreasing in |x| beyond its peaks).
+    pub fn reach(&self, beta: f64, depth: f64) -> f64 {
+        let (mut lo, mut hi) = (self.start(), self.start() + 1.0);
+        while beta * self.f(hi) > -depth && hi < 1e6 {
+            hi *= 2.0;
+        }
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if beta * self.f(mid) > -depth {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+}
+
+impl Objective<1> for Landscape {
+    fn fitness(&self, x: &[f64; 1]) -> f64 {
+        self.f(x[0])
+    }
+
+    fn fitness_gradient(&self, x: &[f64; 1]) -> [f64; 1] {
+        let x = x[0];
+        match self {
+            Landscape::Quadratic => [-x],
+            Landscape::DoubleWell => [-(x * x - 1.0) * x / 8.0],
+        }
+    }
+}
+
+/// The Gibbs law ∝ e^{βf} on a grid, normalised numerically (trapezoid rule, which is
+/// spectrally accurate for these smooth, rapidly decaying densities).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gibbs {
+    lo: f64,
+    hi: f64,
+    pdf: Vec<f64>,
+    cdf: Vec<f64>,
+    mean: f64,
+    variance: f64,
+}
+
+/// Grid intervals of [`Gibbs`].
+const GIBBS_INTERVALS: usize = 4000;
+
+impl Gibbs {
+    /// The law ∝ e^{β f} of `landscape` over the range where βf > −40 (the mass left out
+    /// is below e^{−40} relative to the peak).
+    pub fn new(landscape: Landscape, beta: f64) -> Self {
+        let hi = landscape.reach(beta, 40.0);
+        let lo = -hi;
+        let h = (hi - lo) / GIBBS_INTERVALS as f64;
+        let xs: Vec<f64> = (0..=GIBBS_INTERVALS).map(|i| lo + i as f64 * h).collect();
+        let w: Vec<f64> = xs.iter().map(|&x| exp(beta * landscape.f(x))).collect();
+        let trap = |v: &dyn Fn(usize) -> f64| -> f64 {
+            let n = GIBBS_INTERVALS;
+            h * ((1..n).map(v).sum::<f64>() + 0.5 * (v(0) + v(n)))
+        };
+        let z = trap(&|i| w[i]);
+        let pdf: Vec<f64> = w.iter().map(|w| w / z).collect();
+        let mean = trap(&|i| xs[i] * pdf[i]);
+        let variance = trap(&|i| (xs[i] - mean) * (xs[i] - mean) * pdf[i]);
+        let mut cdf = Vec::with_capacity(pdf.len());
+        let mut acc = 0.0;
+        cdf.push(0.0);
+        for i in 1..pdf.len() {
+            acc += 0.5 * h * (pdf[i - 1] + pdf[i]);
+            cdf.push(acc);
+        }
+        let total = acc;
+        if total > 0.0 {
+            for c in cdf.iter_mut() {
+                *c /= total;
+            }
+        }
+        Self { lo, hi, pdf, cdf, mean, variance }
+    }
+
+    fn interp(&self, v: &[f64], x: f64, below: f64, above: f64) -> f64 {
+        if x <= self.lo {
+            return below;
+        }
+        if x >= self.hi {
+            return above;
+        }
+        let t = (x - self.lo) / (self.hi - self.lo) * GIBBS_INTERVALS as f64;
+        let i = (t.floor() as usize).min(GIBBS_INTERVALS - 1);
+        let f = t - i as f64;
+        v[i] * (1.0 - f) + v[i + 1] * f
+    }
+
+    /// The density at x.
+    pub fn pdf(&self, x: f64) -> f64 {
+        self.interp(&self.pdf, x, 0.0, 0.0)
+    }
+
+    /// The density at `n + 1` evenly spaced points of [lo, hi], as (x, density).
+    pub fn curve(&self, (lo, hi): (f64, f64), n: usize) -> Vec<(f64, f64)> {
+        (0..=n).map(|i| lo + (hi - lo) * i as f64 / n as f64).map(|x| (x, self.pdf(x))).collect()
+    }
+
+    /// The distribution function at x.
+    pub fn cdf(&self, x: f64) -> f64 {
+        self.interp(&self.cdf, x, 0.0, 1.0)
+    }
+
+    /// The mean.
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// The variance.
+    pub fn variance(&self) -> f64 {
+        self.variance
+    }
+}
+
+/// Batch means for the standard error of a time average of a correlated series: keeps
+/// between `MAX_BATCHES/2` and `MAX_BATCHES` complete batches, doubling the batch length
+/// (by merging neighbours) whenever they fill, so batches outgrow any correlation time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchMeans {
+    size: u64,
+    batches: Vec<f64>,
+    sum: f64,
+    count: u64,
+}
+
+const MAX_BATCHES: usize = 64;
+
+impl BatchMeans {
+    /// Empty, with batches of one sample to begin with.
+    pub fn new() -> Self {
+        Self { size: 1, batches: Vec::with_capacity(MAX_BATCHES), sum: 0.0, count: 0 }
+    }
+
+    /// Adds one value of the series.
+    pub fn push(&mut self, v: f64) {
+        self.sum += v;
+        self.count += 1;
+        if self.count == self.size {
+            self.batches.push(self.sum / self.size as f64);
+            self.sum = 0.0;
+            self.count = 0;
+            if self.batches.len() == MAX_BATCHES {
+                self.batches = self.batches.chunks(2).map(|p| 0.5 * (p[0] + p[1])).collect();
+                self.size *= 2;
+            }
+        }
+    }
+
+    /// Complete batches.
+    pub fn batches(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// The standard error of the mean from the spread of the batch means; `None` before
+    /// 16 batches.
+    pub fn standard_error(&self) -> Option<f64> {
+        let k = self.batches.len();
+        if k < 16 {
+            return None;
+        }
+        let m = self.batches.iter().sum::<f64>() / k as f64;
+        let var = self.batches.iter().map(|b| (b - m) * (b - m)).sum::<f64>() / (k - 1) as f64;
+        Some((var / k as f64).sqrt())
+    }
+}
+
+/// Parameters of the KEEP chain.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KeepParams {
+    /// The landscape f.
+    pub landscape: Landscape,
+    /// The acceptance rule (matched, §A.1.2).
+    pub rule: AcceptanceKind,
+    /// β.
+    pub beta: f64,
+    /// Mutation size s.
+    pub sigma: f64,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl Default for KeepParams {
+    fn default() -> Self {
+        Self { landscape: Landscape::Quadratic, rule: AcceptanceKind::Logistic, beta: 80.0, sigma: 0.05, seed: 1 }
+    }
+}
+
+/// Bins of the chain's fine histogram (the figure draws coarser bars from it).
+pub const FINE_BINS: usize = 600;
+
+/// One KEEP selection chain in one dimension, with its histogram and moments (§D).
+#[derive(Clone, Debug)]
+pub struct KeepChain {
+    params: KeepParams,
+    selection: Selection,
+    x: f64,
+    rng: SimRng,
+    steps: u64,
+    accepted: u64,
+    moments: RunningMean,
+    deviations: RunningMean,
+    squares: BatchMeans,
+    range: (f64, f64),
+    counts: Vec<u64>,
+    below: u64,
+    above: u64,
+    gibbs: Gibbs,
+}
+
+impl KeepChain {
+    /// A chain at the landscape's peak, and the Gibbs law it should reach.
+    pub fn new(params: KeepParams) -> Result<Self, ParamError> {
+        check_positive("beta", params.beta, MAX_BETA)?;
+        check_positive("sigma", params.sigma, MAX_MUTATION)?;
+        let selection = Selection::new(
+            Mutation::Gaussian { sigma: params.sigma },
+            matched(params.rule, params.beta),
+            StepRule::Keep,
+        )?;
+        let reach = params.landscape.reach(params.beta, 12.0);
+        Ok(Self {
+            params,
+            selection,
+            x: params.landscape.start(),
+            rng: rng_for(params.seed, 7),
+            steps: 0,
+            accepted: 0,
+            moments: RunningMean::new(),
+            deviations: RunningMean::new(),
+            squares: BatchMeans::new(),
+            range: (-reach, reach),
+            counts: vec![0; FINE_BINS],
+            below: 0,
+            above: 0,
+            gibbs: Gibbs::new(params.landscape, params.beta),
+        })
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &KeepParams {
+        &self.params
+    }
+
+    /// Runs `n` generations.
+    pub fn advance(&mut self, n: u64) {
+        let (lo, hi) = self.range;
+        let width = (hi - lo) / FINE_BINS as f64;
+        let mean = self.gibbs.mean();
+        for _ in 0..n {
+            let s = self.selection.step(&self.params.landscape, &[self.x], &mut self.rng);
+            if s.accepted {
+                self.x += s.step[0];
+                self.accepted += 1;
+            }
+            self.steps += 1;
+            let x = self.x;
+            self.moments.push(x);
+            self.deviations.push((x - mean) * (x - mean));
+            self.squares.push((x - mean) * (x - mean));
+            if x < lo {
+                self.below += 1;
+            } else if x >= hi {
+                self.above += 1;
+            } else {
+                let i = ((x - lo) / width) as usize;
+                self.counts[i.min(FINE_BINS - 1)] += 1;
+            }
+        }
+    }
+
+    /// Generations so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The current state.
+    pub fn x(&self) -> f64 {
+        self.x
+    }
+
+    /// Fraction of candidates accepted.
+    pub fn acceptance_rate(&self) -> Option<f64> {
+        (self.steps > 0).then(|| self.accepted as f64 / self.steps as f64)
+    }
+
+    /// The Gibbs law the chain should reach.
+    pub fn gibbs(&self) -> &Gibbs {
+        &self.gibbs
+    }
+
+    /// The histogram's range.
+    pub fn range(&self) -> (f64, f64) {
+        self.range
+    }
+
+    /// Visits per fine bin over [`KeepChain::range`].
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// The histogram of visited states in `bars` equal bars over [`KeepChain::range`], as
+    /// (left edge, right edge, density): the share of generations in the bar over its
+    /// width, to set against the Gibbs density. Empty bars are left out; `bars` should
+    /// divide [`FINE_BINS`].
+    pub fn histogram(&self, bars: usize) -> Vec<(f64, f64, f64)> {
+        let per = (FINE_BINS / bars.clamp(1, FINE_BINS)).max(1);
+        let (lo, hi) = self.range;
+        let width = (hi - lo) * per as f64 / FINE_BINS as f64;
+        let n = self.steps.max(1) as f64;
+        self.counts
+            .chunks(per)
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let count: u64 = c.iter().sum();
+                let x0 = lo + i as f64 * width;
+                (count > 0).then(|| (x0, x0 + width, count as f64 / (n * width)))
+            })
+            .collect()
+    }
+
+    /// The mean of the visited states.
+    pub fn mean(&self) -> Option<f64> {
+        self.moments.mean()
+    }
+
+    /// The variance of the visited states, as their mean squared deviation from the
+    /// Gibbs mean μ (known: 0 for both landscapes). Measuring about μ rather than the
+    /// sample mean keeps the slow hopping between a double well's peaks, which moves
+    /// the sample mean, from biasing the variance beyond its standard error.
+    pub fn variance(&self) -> Option<f64> {
+        (self.deviations.count() > 1).then(|| self.deviations.mean()).flatten()
+    }
+
+    /// The sample variance over the Gibbs variance.
+    pub fn variance_ratio(&self) -> Option<f64> {
+        Some(self.variance()? / self.gibbs.variance())
+    }
+
+    /// The standard error of [`KeepChain::variance_ratio`], by batch means of (x − μ)².
+    pub fn variance_ratio_se(&self) -> Option<f64> {
+        Some(self.squares.standard_error()? / self.gibbs.variance())
+    }
+
+    /// (ratio − 1)/SE.
+    pub fn variance_z(&self) -> Option<f64> {
+        let (ratio, se) = (self.variance_ratio()?, self.variance_ratio_se()?);
+        (se > 0.0).then(|| (ratio - 1.0) / se)
+    }
+
+    /// The Kolmogorov–Smirnov distance between the visited states and the Gibbs law,
+    /// at the fine bins' edges.
+    pub fn ks(&self) -> Option<f64> {
+        if self.steps == 0 {
+            return None;
+        }
+        let n = self.steps as f64;
+        let (lo, hi) = self.range;
+        let width = (hi - lo) / FINE_BINS as f64;
+        let mut seen = self.below;
+        let mut d = (seen as f64 / n - self.gibbs.cdf(lo)).abs();
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            let edge = lo + (i + 1) as f64 * width;
+            d = d.max((seen as f64 / n - self.gibbs.cdf(edge)).abs());
+        }
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::maths::{normal_cdf, SQRT_2PI, Z_999};
+    use super::*;
+
+    #[test]
+    fn rejects_bad_parameters() {
+        let k = KeepChain::new(KeepParams { sigma: 100.0, ..KeepParams::default() });
+        assert_eq!(k.unwrap_err().param, "sigma");
+        let k = KeepChain::new(KeepParams { beta: f64::NAN, ..KeepParams::default() });
+        assert_eq!(k.unwrap_err().param, "beta");
+    }
+
+    #[test]
+    fn gibbs_is_normalised_and_has_the_quadratic_variance() {
+        for beta in [2.0, 80.0, 1000.0] {
+            let g = Gibbs::new(Landscape::Quadratic, beta);
+            assert!((g.variance() * beta - 1.0).abs() < 1e-9, "β = {beta}: var {}", g.variance());
+            assert!(g.mean().abs() < 1e-12);
+            assert!((g.cdf(0.0) - 0.5).abs() < 1e-9);
+            let sd = 1.0 / beta.sqrt();
+            assert!((g.cdf(sd) - normal_cdf(1.0)).abs() < 1e-6);
+            assert!((g.pdf(0.0) - beta.sqrt() / SQRT_2PI).abs() < 1e-6 * beta.sqrt());
+        }
+        let w = Gibbs::new(Landscape::DoubleWell, 80.0);
+        assert!(w.mean().abs() < 1e-9);
+        assert!((w.cdf(0.0) - 0.5).abs() < 1e-9);
+        assert!(w.pdf(1.0) > w.pdf(0.0) * 10.0, "two peaks at ±1");
+    }
+
+    #[test]
+    fn the_histogram_is_a_density() {
+        let mut c = KeepChain::new(KeepParams::default()).unwrap();
+        c.advance(100_000);
+        let h = c.histogram(60);
+        let mass: f64 = h.iter().map(|(a, b, d)| (b - a) * d).sum();
+        assert!((mass - 1.0).abs() < 1e-3, "mass {mass}");
+        let g = c.gibbs().curve(c.range(), 10);
+        assert_eq!(g.len(), 11);
+        assert!(g[5].1 > g[0].1 && (g[5].0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn batch_means_matches_iid_standard_error() {
+        use crate::sim::normal::standard_normal;
+        let mut rng = rng_for(3, 0);
+        let mut b = BatchMeans::new();
+        let n = 200_000;
+        for _ in 0..n {
+            let z = standard_normal(&mut rng);
+            b.push(z);
+        }
+        let se = b.standard_error().unwrap();
+        let want = 1.0 / (n as f64).sqrt();
+        // 32..64 batches: the SE estimate itself is good to about ±40 % at 99.9 %.
+        assert!(b.batches() >= 32 && (se / want - 1.0).abs() < 0.45, "se {se} vs {want}, {} batches", b.batches());
+    }
+
+    #[test]
+    fn keep_chains_with_exponential_odds_reach_the_gibbs_law() {
+        for (rule, landscape, sigma) in [
+            (AcceptanceKind::Logistic, Landscape::Quadratic, 0.05),
+            (AcceptanceKind::Metropolis, Landscape::Quadratic, 0.05),
+            (AcceptanceKind::Kimura, Landscape::Quadratic, 0.1),
+            (AcceptanceKind::Logistic, Landscape::DoubleWell, 0.2),
+        ] {
+            let mut c = KeepChain::new(KeepParams { rule, landscape, sigma, ..KeepParams::default() }).unwrap();
+            c.advance(1_000_000);
+            let (ratio, se) = (c.variance_ratio().unwrap(), c.variance_ratio_se().unwrap());
+            let z = (ratio - 1.0) / se;
+            assert!(z.abs() < Z_999, "{rule:?} {landscape:?}: Var ratio {ratio:.4} ± {se:.4}, z = {z:.2}");
+            assert!(se < 0.05, "{rule:?} {landscape:?}: SE {se} too large to mean anything");
+            assert!(c.ks().unwrap() < 0.01, "{rule:?} {landscape:?}: KS {}", c.ks().unwrap());
+            let total: u64 = c.counts().iter().sum::<u64>();
+            assert!(total as f64 > 0.999 * c.steps() as f64);
+        }
+    }
+
+    #[test]
+    fn probit_odds_are_not_exponential_so_its_keep_law_is_not_gibbs() {
+        // Φ(β′Δ)/Φ(−β′Δ) = e^{βΔ + O(Δ³)}: the chain settles narrower than e^{βf}.
+        let mut c =
+            KeepChain::new(KeepParams { rule: AcceptanceKind::Probit, sigma: 0.2, ..KeepParams::default() }).unwrap();
+        c.advance(1_000_000);
+        let z = c.variance_z().unwrap();
+        assert!(
+            z < -Z_999,
+            "probit's variance ratio {} should be clearly below 1 (z = {z:.1})",
+            c.variance_ratio().unwrap()
+        );
+        assert!(!has_exponential_odds(AcceptanceKind::Probit) && has_exponential_odds(AcceptanceKind::Kimura));
+    }
+}
