@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::duel_figure::{DuelFigure, Snapshot};
 use super::figures::{
     drift::DriftFigure, eta::EtaFigure, fitness::FitnessFigure, ghosts::GhostsFigure, limits::LimitsFigure,
-    minibatch::MinibatchFigure, regression::RegressionFigure,
+    minibatch::MinibatchFigure,
 };
 use super::readout::fmt;
 use crate::url_state::PageState;
@@ -24,7 +24,7 @@ pub const FIGURE_IDS: [&str; 9] =
 /// One figure alone (for `?embed=<id>`); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     Some(match id {
-        "claim" => {
+        "claim" | "regression" => {
             let def = crate::figures::by_id(id)?;
             view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
         }
@@ -32,7 +32,6 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
         "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
         "eta" => view! { <EtaFigure/> }.into_any(),
         "ghosts" => view! { <GhostsFigure/> }.into_any(),
-        "regression" => view! { <RegressionFigure/> }.into_any(),
         "drift" => view! { <DriftFigure/> }.into_any(),
         "fitness" => view! { <FitnessFigure/> }.into_any(),
         "limits" => view! { <LimitsFigure/> }.into_any(),
@@ -120,7 +119,7 @@ pub fn Article(
         </section>
         <section aria-labelledby="learning-rate">{prose(include_str!("prose/learning_rate.html"))}<EtaFigure/><FigureTools id="eta"/></section>
         <section aria-labelledby="one-descendant">{prose(include_str!("prose/one_descendant.html"))}<GhostsFigure/><FigureTools id="ghosts"/></section>
-        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<RegressionFigure/><FigureTools id="regression"/></section>
+        <section aria-labelledby="a-realistic-case">{prose(include_str!("prose/regression.html"))}<div class="figure-slot" data-figure-slot="regression"></div></section>
         <section aria-labelledby="gradient-descent-on-anything">{prose(include_str!("prose/drift.html"))}<DriftFigure/><FigureTools id="drift"/></section>
         <section aria-labelledby="what-fitness-means">{prose(include_str!("prose/fitness.html"))}<FitnessFigure/><FigureTools id="fitness"/></section>
         <section aria-labelledby="what-it-gets-right">{prose(include_str!("prose/right.html"))}<LimitsFigure/><FigureTools id="limits"/></section>

@@ -129,5 +129,5 @@ pub fn dots(ctx: &CanvasRenderingContext2d, f: &Frame, points: impl Iterator<Ite
 
 /// Device pixels → data coordinates (the inverse of [`Frame::map`]).
 pub fn unmap(f: &Frame, px: f64, py: f64) -> (f64, f64) {
-    super::regression::unmap(f, px, py)
+    f.unmap(px, py)
 }

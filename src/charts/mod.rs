@@ -13,7 +13,6 @@ pub mod limits;
 pub mod palette;
 pub mod pixels;
 pub mod plane;
-pub mod regression;
 
 pub use frame::Frame;
 pub use palette::Palette;

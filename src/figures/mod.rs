@@ -8,6 +8,7 @@
 //! tests can drive every figure without a browser.
 
 pub mod claim;
+pub mod regression;
 
 use crate::settings::Setting;
 
@@ -53,6 +54,15 @@ pub trait Sim {
         false
     }
 
+    /// The settings a click on chart `chart` at data point (x, y) changes, as
+    /// `(setting index, value)` pairs — for a figure whose chart shows a setting, such
+    /// as a point the reader places. The kit applies them as if the reader had moved
+    /// those controls (made valid, shown, written to the URL, then `retune` or a
+    /// rebuild), and only when there are none passes the click to [`Sim::click`].
+    fn click_settings(&self, _chart: usize, _x: f64, _y: f64) -> Vec<(usize, f64)> {
+        Vec::new()
+    }
+
     /// The axes and static curves (theory, contours) of chart `chart`, drawn under the data.
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base;
@@ -96,7 +106,7 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 1] = [&claim::FIGURE];
+pub static ALL: [&FigureDef; 2] = [&claim::FIGURE, &regression::FIGURE];
 
 /// The figure with id `id`.
 pub fn by_id(id: &str) -> Option<&'static FigureDef> {

@@ -8,4 +8,3 @@ pub mod fitness;
 pub mod ghosts;
 pub mod limits;
 pub mod minibatch;
-pub mod regression;

@@ -74,6 +74,8 @@ pub fn FigureView(
     // Units still owed to the reduced-motion still.
     let still_left = StoredValue::new_local(if reduced { sim.with_value(|s| s.still_units()) } else { 0 });
     let clock = StoredValue::new_local(Clock::default());
+    // Whether the run said it had nothing more to do (rather than the reader pausing it).
+    let ended = StoredValue::new_local(false);
     let fig = NodeRef::<html::Figure>::new();
     let refs: Vec<ChartRefs> = def
         .charts
@@ -104,7 +106,11 @@ pub fn FigureView(
                         else {
                             continue;
                         };
-                        if full || st.frame.is_none() {
+                        // The base is redrawn (and the data layer cleared) after a resize,
+                        // a theme change or a restart, or when a chart first has a layout:
+                        // the figure must then draw all its data again.
+                        let full = full || st.frame.is_none();
+                        if full {
                             let Some((w, h)) = fit_canvas(&base, dpr) else { continue };
                             fit_canvas(&data, dpr);
                             fit_canvas(&overlay, dpr);
@@ -158,6 +164,7 @@ pub fn FigureView(
         paint(false);
         if adv.finished {
             still_left.set_value(0);
+            ended.set_value(true);
             playing.set(false);
             return false;
         }
@@ -171,28 +178,47 @@ pub fn FigureView(
         }
     });
 
+    // After a change, a run that had ended goes on (it may have more to do now): it plays
+    // again, or for readers who ask for reduced motion its still is made again, as it is
+    // for every rebuilt run. A run the reader paused stays paused.
+    let resume = move |rebuilt: bool| {
+        let was_ended = ended.get_value();
+        ended.set_value(false);
+        if reduced && !playing.get_untracked() {
+            if rebuilt || was_ended {
+                still_left.set_value(sim.with_value(|s| s.still_units()));
+            }
+        } else if was_ended {
+            playing.set(true);
+        }
+    };
     let restart = move |v: Vec<f64>| {
         sim.set_value((def.build)(&v));
         url::write(def, &v);
         values.set(v);
         clock.update_value(Clock::pause);
-        if !playing.get_untracked() && reduced {
-            still_left.set_value(sim.with_value(|s| s.still_units()));
-        }
+        resume(true);
         publish();
         paint(true);
         kick();
     };
-    let set = move |i: usize, x: f64| {
+    // New values for some settings: retune the run if it can take them, else rebuild it.
+    let apply = move |changes: &[(usize, f64)]| {
         let mut v = values.get_untracked();
-        let new = def.settings[i].valid(x);
-        if v[i] == new {
+        let mut changed = false;
+        for &(i, x) in changes {
+            let Some(s) = def.settings.get(i) else { continue };
+            let new = s.valid(x);
+            changed |= v[i] != new;
+            v[i] = new;
+        }
+        if !changed {
             return;
         }
-        v[i] = new;
         if sim.try_update_value(|s| s.retune(&v)).unwrap_or(false) {
             url::write(def, &v);
             values.set(v);
+            resume(false);
             publish();
             paint(true);
             kick();
@@ -200,6 +226,7 @@ pub fn FigureView(
             restart(v);
         }
     };
+    let set = move |i: usize, x: f64| apply(&[(i, x)]);
     let click = move |i: usize, ev: leptos::ev::MouseEvent| {
         let dpr = device_pixel_ratio();
         let (px, py) = (f64::from(ev.offset_x()) * dpr, f64::from(ev.offset_y()) * dpr);
@@ -208,7 +235,10 @@ pub fn FigureView(
             return;
         }
         let (x, y) = frame.unmap(px, py);
-        if sim.try_update_value(|s| s.click(i, x, y)).unwrap_or(false) {
+        let changes = sim.with_value(|s| s.click_settings(i, x, y));
+        if !changes.is_empty() {
+            apply(&changes);
+        } else if sim.try_update_value(|s| s.click(i, x, y)).unwrap_or(false) {
             publish();
             paint(true);
             kick();
