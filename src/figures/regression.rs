@@ -405,8 +405,10 @@ impl Sim for Regression {
         };
         if rc.count() >= 10 {
             if let (Some(m), Some(cov)) = (rc.mean(), rc.covariance()) {
-                let pts: Vec<(f64, f64)> =
-                    covariance_ellipse(cov, ELLIPSE_SD).into_iter().map(|(x, y)| at(at(origin, m), [x, y])).collect();
+                let pts: Vec<(f64, f64)> = covariance_ellipse(cov, ELLIPSE_SD)
+                    .into_iter()
+                    .map(|(x, y)| at(origin, [m[0] + x, m[1] + y]))
+                    .collect();
                 layer::haloed_polyline(p.overlay, p.frame, &pts, color, pal.background, 2.0);
             }
         }

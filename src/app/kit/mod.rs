@@ -152,7 +152,7 @@ pub fn FigureView(
         let adv = sim
             .try_update_value(|s| {
                 let mut c = clock.get_value();
-                let a = c.advance(s.as_mut(), ts, limit, &now_ms);
+                let a = c.advance(s.as_mut(), ts, limit, playing.get_untracked(), &now_ms);
                 clock.set_value(c);
                 a
             })
