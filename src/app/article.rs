@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 
 use super::duel_figure::{DuelFigure, Snapshot};
-use super::figures::regression::RegressionFigure;
 use super::readout::fmt;
 use crate::url_state::PageState;
 
@@ -18,15 +17,7 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     if let Some(def) = crate::figures::by_id(id) {
         return Some(view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any());
     }
-    Some(match id {
-        "duel" => view! { <DuelFigure state=state.clone()/> }.into_any(),
-        "ghosts" => {
-            let def = crate::figures::by_id(id)?;
-            view! { <super::kit::FigureView def=def initial=state.values_for(def)/> }.into_any()
-        }
-        "regression" => view! { <RegressionFigure/> }.into_any(),
-        _ => return None,
-    })
+    (id == "duel").then(|| view! { <DuelFigure state=state.clone()/> }.into_any())
 }
 
 /// Writes a sentence about the centrepiece's current run into the prose's
@@ -65,7 +56,5 @@ pub fn figure_in_article(id: &str, state: &PageState) -> Option<AnyView> {
         bind_duel_sentence(live);
         return Some(view! { <DuelFigure state=state.clone() live=live/> }.into_any());
     }
-    let id: &'static str = FIGURE_IDS.iter().copied().find(|f| *f == id)?;
-    let figure = figure_by_id(id, state)?;
-    Some(view! { {figure}<super::kit::Tools id=id/> }.into_any())
+    None
 }

@@ -7,7 +7,6 @@ pub mod browser;
 pub mod duel_figure;
 pub mod fields;
 pub mod figure_state;
-pub mod figures;
 pub mod kit;
 pub mod panic;
 pub mod plot;

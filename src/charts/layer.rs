@@ -50,6 +50,28 @@ pub fn polyline(
     ctx.restore();
 }
 
+/// The polyline through `points` (data coordinates), `width` CSS pixels wide, over a
+/// wider translucent halo of `halo` (usually the background), so that it reads on top of
+/// a dense cloud of marks. Nothing is drawn if a point is not finite.
+pub fn haloed_polyline(
+    ctx: &CanvasRenderingContext2d,
+    f: &Frame,
+    points: &[(f64, f64)],
+    color: &str,
+    halo: &str,
+    width: f64,
+) {
+    if points.iter().any(|(x, y)| !(x.is_finite() && y.is_finite())) {
+        return;
+    }
+    ctx.save();
+    ctx.set_global_alpha(0.8);
+    polyline(ctx, f, points.iter().copied(), halo, width + 2.5);
+    ctx.set_global_alpha(1.0);
+    polyline(ctx, f, points.iter().copied(), color, width);
+    ctx.restore();
+}
+
 /// Draws markers at `points` (data coordinates): the filled shapes (squares, dots,
 /// plus signs) one rectangle at a time, the outlined ones (×, open circle, open
 /// triangle) in one stroke.

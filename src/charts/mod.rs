@@ -10,7 +10,6 @@ pub mod layer;
 pub mod palette;
 pub mod pixels;
 pub mod plane;
-pub mod regression;
 
 pub use frame::Frame;
 pub use palette::Palette;

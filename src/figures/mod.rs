@@ -15,6 +15,7 @@ pub mod ghosts;
 pub mod glance;
 pub mod limits;
 pub mod minibatch;
+pub mod regression;
 
 use crate::settings::Setting;
 
@@ -123,12 +124,13 @@ pub struct FigureDef {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 8] = [
+pub static ALL: [&FigureDef; 9] = [
     &glance::FIGURE,
     &claim::FIGURE,
     &minibatch::FIGURE,
     &eta::FIGURE,
     &ghosts::FIGURE,
+    &regression::FIGURE,
     &drift::FIGURE,
     &fitness::FIGURE,
     &limits::FIGURE,
