@@ -142,8 +142,9 @@ impl Sim for Limits {
     }
 
     fn still_units(&self) -> u64 {
-        // A million generations: the histogram has settled onto its law.
-        1000
+        // 200,000 generations: the histogram already lies on its law (the still is paced
+        // by `rate` too, so a larger one would take seconds to appear).
+        200
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
