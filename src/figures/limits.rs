@@ -63,7 +63,7 @@ pub static FIGURE: FigureDef = FigureDef {
             |z| < 3.29, standard error by batch means). Gibbs variance {theory_var:5}; Kolmogorov–Smirnov distance \
             {ks:4}; acceptance rate {accept:3}.",
     takeaway: "Where the analogy holds, it holds exactly: every rule's step tends to k_loop·∇f as steps get small, \
-               and a KEEP chain settles into the Gibbs law ∝ e^{βf} when its forward/reverse ratio is e^{βΔ}.",
+               and a KEEP chain settles into the Gibbs law ∝ exp(βf) when its forward/reverse ratio is exp(βΔ).",
     caption: "(a) The gradient-dependent learning rate of the section on it, divided by its small-step value, for the \
               four matched rules, each curve labelled with its rule; the heavier curve is the rule chosen for (b), the \
               horizontal dashed line the limit R = 1 and the vertical dashed line the toy problem's start. (b) One KEEP \
@@ -142,8 +142,9 @@ impl Sim for Limits {
     }
 
     fn still_units(&self) -> u64 {
-        // A million generations: the histogram has settled onto its law.
-        1000
+        // 200,000 generations: the histogram already lies on its law (the still is paced
+        // by `rate` too, so a larger one would take seconds to appear).
+        200
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
