@@ -98,19 +98,25 @@ export function assertNoProblems(log, where = '', { warnings = true } = {}) {
 /**
  * Opens `query` (see siteUrl) in a fresh page (options as for newPage) and waits until the
  * page has mounted: for `?embed=<id>`, until figure `id` (or, for an unknown id, the whole
- * page) is there; otherwise until the duel's step readout holds a number. Returns
- * { context, page, log }.
+ * page) is there; otherwise until the first screen's figure is there, then scrolls the
+ * centrepiece into view (figures mount as they near the viewport) and waits until its
+ * step readout holds a number. Returns { context, page, log }.
  */
 export async function open(browser, query = '', options = {}) {
   const url = siteUrl(query);
   // An unknown figure shows the whole page, so either will do.
   const embed = new URL(url).searchParams.get('embed');
   const duel = '#duel [data-readout="duel.step"][data-value]:not([data-value=""])';
-  const mounted = embed && /^[a-z-]+$/.test(embed) ? `figure#${embed}, ${duel}` : duel;
+  const started = 'figure#glance';
+  const mounted = embed && /^[a-z-]+$/.test(embed) ? `figure#${embed}, ${started}` : started;
   const opened = await newPage(browser, options);
   try {
     await opened.page.goto(url, { waitUntil: 'load' });
     await waitFor(opened.page, (sel) => !!document.querySelector(sel), mounted, `the page to mount at ${short(url)}`);
+    if (!(embed && (await opened.page.$(`figure#${embed}`)))) {
+      await opened.page.evaluate(() => document.querySelector('[data-figure-slot="duel"]')?.scrollIntoView());
+      await waitFor(opened.page, (sel) => !!document.querySelector(sel), duel, `the centrepiece to mount at ${short(url)}`);
+    }
   } catch (err) {
     await opened.context.close(); // a page left open would go on running
     throw err;

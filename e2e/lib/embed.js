@@ -49,10 +49,16 @@ export async function waitForHeightMessage(page, frameId, figure, min = 200) {
   }
 }
 
-/** What a frame shows: the ids of its figures, and how many parts of the article. */
+/**
+ * What a frame shows: the ids of its figures, and how many parts of the article are
+ * visible (the article's words are in the page's HTML; an embed hides them).
+ */
 export function shownInFrame(frame) {
-  return frame.evaluate(() => ({
-    figures: [...document.querySelectorAll('figure[id]')].map((el) => el.id),
-    article: document.querySelectorAll('main.article, .masthead, nav.toc').length,
-  }));
+  return frame.evaluate(() => {
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    return {
+      figures: [...document.querySelectorAll('figure[id]')].filter(visible).map((el) => el.id),
+      article: [...document.querySelectorAll('main.article, .masthead, nav.toc')].filter(visible).length,
+    };
+  });
 }

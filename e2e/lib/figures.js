@@ -6,13 +6,13 @@ import { assertStill, waitForReadout } from './readouts.js';
 import { frames, waitFor } from './wait.js';
 
 /** Every figure of the article, in page order (README.md, "Embedding one figure"). */
-export const EXPECTED_FIGURES = ['claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits'];
+export const EXPECTED_FIGURES = ['glance', 'claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits'];
 
 /**
  * The figures as the page lists them: every figure with an id in the article, and every
  * place the article keeps for a figure it mounts later ([data-figure-slot="<id>"]).
  */
-export const FIGURE_SELECTOR = 'main.article figure.figure[id], main.article [data-figure-slot]';
+export const FIGURE_SELECTOR = 'figure.figure[id], [data-figure-slot]';
 
 /** Figure `id`, or the place kept for it until it is mounted. */
 function figureOrSlot(id) {
@@ -32,6 +32,7 @@ function figureOrSlot(id) {
  *   reported as "todo" until the figure is fixed.
  */
 export const FIGURE_TABLE = {
+  glance: { charts: ['glance-sgd', 'glance-sel'], setting: { control: 'input[name="rho"]', value: '0.5', key: 'glance.rho' } },
   // A log-scale slider: 0.3 is |∇f| = 10^0.3.
   claim: { charts: ['claim-candidates'], setting: { control: 'input[name="slope"]', value: '0.3', key: 'claim.slope' } },
   minibatch: { charts: ['minibatch-active', 'minibatch-hidden'], setting: { control: 'select[name="z"]', value: 'gaussian', key: 'minibatch.z' } },
@@ -48,7 +49,7 @@ export const FIGURE_TABLE = {
   eta: { charts: ['eta-curves'], setting: { control: 'input[name="sigma"]', value: '0.1', key: 'eta.sigma' } },
   ghosts: { charts: ['ghosts-loop', 'ghosts-keep'], setting: { control: 'input[name="sigma"]', value: '0.2', key: 'ghosts.sigma' } },
   // The slider is "feature_corr", its key "corr".
-  regression: { charts: ['regression-sgd', 'regression-sel'], setting: { control: 'input[name="feature_corr"]', value: '0.5', key: 'regression.corr' } },
+  regression: { charts: ['regression-sgd', 'regression-sel'], setting: { control: 'input[name="corr"]', value: '0.5', key: 'regression.corr' } },
   drift: { charts: ['drift-sel', 'drift-gd'], setting: { control: 'input[name="radius"]', value: '0.5', key: 'drift.radius' } },
   fitness: { charts: ['fitness-descendants'], setting: { control: 'input[name="strength"]', value: '0.5', key: 'fitness.strength' } },
   limits: { charts: ['limits-small-step', 'limits-histogram'], setting: { control: 'input[name="beta"]', value: '40', key: 'limits.beta' } },

@@ -50,10 +50,11 @@ export const CONTENT_TYPES = {
  *   root/x at /a/b/x). Requests outside it are 404; the prefix without its trailing
  *   slash redirects to it, as a static host would.
  * - pages: { '/path': html } answered from memory, before the directory.
+ * - headers: extra response headers for every answer (e.g. a Content-Security-Policy).
  *
  * Resolves to { url, origin, port, requests, close() }.
  */
-export async function serve({ root, prefix = '/', pages = {} } = {}) {
+export async function serve({ root, prefix = '/', pages = {}, headers: extra = {} } = {}) {
   if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`prefix must start and end with "/": ${prefix}`);
   const base = root ? resolve(root) : null;
   const requests = [];
@@ -63,7 +64,7 @@ export async function serve({ root, prefix = '/', pages = {} } = {}) {
     requests.push(entry);
     const send = (status, headers, body) => {
       entry.status = status;
-      res.writeHead(status, { 'Cache-Control': 'no-cache', ...headers });
+      res.writeHead(status, { 'Cache-Control': 'no-cache', ...extra, ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     try {
@@ -99,6 +100,7 @@ export async function serve({ root, prefix = '/', pages = {} } = {}) {
         'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
+        ...extra,
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).on('error', () => res.destroy()).pipe(res);
