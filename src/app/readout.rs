@@ -5,7 +5,15 @@ use leptos::prelude::*;
 /// Formats an optional number with `digits` decimals; "–" while undefined.
 pub fn fmt(x: Option<f64>, digits: usize) -> String {
     match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}").replace('-', "−"),
+        Some(v) if v.is_finite() => {
+            let s = format!("{v:.digits$}");
+            // −0.000 reads as a sign the number does not have.
+            if s.bytes().all(|b| matches!(b, b'-' | b'0' | b'.')) {
+                s.trim_start_matches('-').to_string()
+            } else {
+                s.replace('-', "−")
+            }
+        }
         _ => "–".into(),
     }
 }
