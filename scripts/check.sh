@@ -124,9 +124,12 @@ rm -rf dist
 if step check "trunk build --release" trunk build --release; then
     step check "size of dist/" scripts/size.sh
     step test "end-to-end tests (e2e/)" e2e
+    # The page benchmark, only as a check that it still runs (its figures are in bench/).
+    step check "page benchmark (smoke)" bench/browser.sh --smoke --no-throughput dist
 else
     skip "size of dist/" "no build"
     skip "end-to-end tests" "no build"
+    skip "page benchmark (smoke)" "no build"
 fi
 
 echo
