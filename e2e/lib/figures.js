@@ -46,13 +46,14 @@ export const FIGURE_TABLE = {
         'the centrepiece steps on while scrolled away: its frame loop (src/app/duel_figure.rs) stops only when paused or the tab is hidden, not through use_animation as the other figures do',
     },
   },
-  eta: { charts: ['eta-curves'], setting: { control: 'input[name="sigma"]', value: '0.1', key: 'eta.sigma' } },
+  // Log-scale sliders hold log10 of the value: -1 is s = 0.1.
+  eta: { charts: ['eta-curves'], setting: { control: 'input[name="sigma"]', value: '-1', key: 'eta.sigma' } },
   ghosts: { charts: ['ghosts-loop', 'ghosts-keep'], setting: { control: 'input[name="sigma"]', value: '0.2', key: 'ghosts.sigma' } },
-  // The slider is "feature_corr", its key "corr".
   regression: { charts: ['regression-sgd', 'regression-sel'], setting: { control: 'input[name="corr"]', value: '0.5', key: 'regression.corr' } },
   drift: { charts: ['drift-sel', 'drift-gd'], setting: { control: 'input[name="radius"]', value: '0.5', key: 'drift.radius' } },
   fitness: { charts: ['fitness-descendants'], setting: { control: 'input[name="strength"]', value: '0.5', key: 'fitness.strength' } },
-  limits: { charts: ['limits-small-step', 'limits-histogram'], setting: { control: 'input[name="beta"]', value: '40', key: 'limits.beta' } },
+  // A log-scale slider: 1.6 is β = 10^1.6 ≈ 40.
+  limits: { charts: ['limits-small-step', 'limits-histogram'], setting: { control: 'input[name="beta"]', value: '1.6', key: 'limits.beta' } },
 };
 
 /** The ids of the article's figures, in page order. */

@@ -1,12 +1,12 @@
 // Figure `eta` (spec §A.1.3): the gradient-dependent learning rate. Its Monte Carlo (run
 // in the page, fixed seed) agrees with the theory curve of every acceptance rule within
 // 99.9 % error bars, the prose's numbers are the theory's, and its controls (pause, rule
-// boxes, parameters, refusals, reset) work. Drawing, sharpness, phone, off-screen, URL and
+// menus, parameters, reset) work. Drawing, sharpness, phone, off-screen, URL and
 // embedding are checked for every figure in figures.test.js.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
-import { assertPauseHolds, pressKeys, typeInto, withFigure } from '../lib/figures.js';
+import { assertPauseHolds, setControl, urlKey, waitForControls, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 import { waitFor } from '../lib/wait.js';
@@ -80,31 +80,35 @@ test('KEEP: the per-generation rate agrees with theory too', { timeout: 180_000 
   }),
 );
 
-test('controls: rule boxes by keyboard, parameters, pause and reset', { timeout: 90_000 }, () =>
+test('controls: rule menus, parameters, pause and reset', { timeout: 90_000 }, () =>
   withFigure(browser, 'eta', async ({ page, log }) => {
     // Pause stops the count.
     await assertPauseHolds(page, 'eta', 'eta.samples', 'the Monte Carlo ran on after pause');
 
-    // A rule unticked by keyboard disappears from the summary.
-    const box = await pressKeys(page, 'eta', 'input[name="rule-kimura"]', 'Space');
-    assert.equal(await box.isChecked(), false, 'Space did not untick Kimura');
-    assert.ok(await page.locator(`${FIG} [data-readout="eta.kimura.agree"]`).isHidden(), "Kimura's row still shows");
+    // A rule hidden by its menu leaves the summary: its agreement reads "–".
+    await setControl(page, 'eta', 'select[name="rule-kimura"]', 'off');
+    await waitFor(page, () => document.querySelector('[data-readout="eta.kimura.agree"]')?.dataset.value === '', undefined, "Kimura's agreement to read undefined");
+    const kimura = await page.locator(`${FIG} [data-readout="eta.kimura.agree"]`).textContent();
+    assert.equal(kimura.trim(), '–', `a hidden rule's agreement shows ${kimura}`);
+    assert.equal(await urlKey(page, 'eta.rule-kimura'), 'off');
 
-    // A parameter change restarts the experiment with new theory.
-    const sigma = await typeInto(page, 'eta', 'input[name="sigma"]', '0.1', { blur: true });
+    // A parameter change restarts the experiment with new theory (log slider: -1 is s = 0.1).
+    await setControl(page, 'eta', 'input[name="sigma"]', '-1');
     await waitForReadout(page, 'eta.start_a', { above: 16 }, 'start_a to double with s');
+    assert.equal(await urlKey(page, 'eta.sigma'), '0.1');
 
-    // An invalid entry is refused with a message and put back.
-    const beta = await typeInto(page, 'eta', 'input[name="beta"]', '-3', { blur: true });
-    await waitFor(page, () => /Not changed/.test(document.querySelector('figure#eta .status')?.textContent ?? ''), undefined, 'a refusal message');
-    assert.equal(await beta.inputValue(), '80');
-
-    // Reset brings back every default.
+    // Reset brings back every default and clears the keys.
     await page.locator(`${FIG} [data-action="reset"]`).click();
-    assert.equal(await sigma.inputValue(), '0.05');
-    assert.equal(await box.isChecked(), true, 'reset did not re-tick Kimura');
+    await waitForControls(page, 'eta', { 'select[name="rule-kimura"]': 'on' });
+    await waitFor(
+      page,
+      () => document.querySelector('figure#eta input[name="sigma"]').getAttribute('aria-valuetext') === '0.050',
+      undefined,
+      'the s slider back at 0.050',
+    );
     const a0 = await value(page, 'start_a');
     assert.ok(Math.abs(a0 - 8.14) < 0.01, `after reset eta.start_a = ${a0}`);
+    await waitFor(page, () => !/eta\./.test(location.search), undefined, 'reset to clear the eta keys from the URL');
     assertNoProblems(log);
   }),
 );
