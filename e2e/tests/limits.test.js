@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch } from '../lib/browser.js';
-import { assertPauseHolds, typeInto, waitForControls, withFigure } from '../lib/figures.js';
+import { assertPauseHolds, setControl, urlKey, waitForControls, waitForUrlKey, withFigure } from '../lib/figures.js';
+import { waitFor } from '../lib/wait.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 
 const FIG = 'figure#limits';
 /** Two-sided 99.9 % normal quantile (spec §E). */
 const Z_999 = 3.29;
-/** Generations the chain runs before pausing (src/app/figures/limits.rs). */
+/** Generations the chain runs before pausing (src/figures/limits.rs, setting `generations`). */
 const MILESTONE = 2_000_000;
 
 const value = figureReadout('limits');
@@ -63,8 +64,10 @@ test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are no
       await select.selectOption(rule);
       if (rule === 'probit') {
         // Larger steps make probit's departure from e^{βΔ} odds, and so from Gibbs, plain.
-        await typeInto(page, 'limits', 'input[name="sigma"]', '0.2');
-        await waitForControls(page, 'limits', { 'input[name="sigma"]': '0.2' });
+        // A log-scale slider: its position is log10 s.
+        await setControl(page, 'limits', 'input[name="sigma"]', String(Math.log10(0.2)));
+        await waitForUrlKey(page, 'limits.sigma', null, 'the address to carry limits.sigma = 0.2');
+        assert.equal(await urlKey(page, 'limits.sigma'), '0.2');
       }
       await waitForSteps(page, MILESTONE, `the ${rule} chain to reach ${MILESTONE} generations`);
       const { ratio, se, z } = await varianceTest(page);
@@ -80,22 +83,25 @@ test('Metropolis and Kimura settle into the Gibbs law; probit, whose odds are no
   }),
 );
 
-test('controls: pause, parameters by keyboard, and reset', { timeout: 90_000 }, () =>
+test('controls: pause, parameters, and reset', { timeout: 90_000 }, () =>
   withFigure(browser, 'limits', async ({ page, log }) => {
     await assertPauseHolds(page, 'limits', 'limits.steps', 'the chain ran on after pause');
 
-    // β typed and committed with Enter restarts the chain at the new temperature.
-    const beta = await typeInto(page, 'limits', 'input[name="beta"]', '20');
+    // β set on its log-scale slider (position log10 β) restarts the chain at the new temperature.
+    const beta = page.locator(`${FIG} input[name="beta"]`);
+    await setControl(page, 'limits', 'input[name="beta"]', String(Math.log10(20)));
     await waitForReadout(page, 'limits.theory_var', { min: 0.05 - 1e-9, max: 0.05 + 1e-9 }, 'the Gibbs variance to become 1/20');
 
-    // The landscape, chosen by keyboard.
+    // The landscape menu.
     const landscape = page.locator(`${FIG} select[name="landscape"]`);
     await landscape.selectOption('double-well');
     await waitForReadout(page, 'limits.theory_var', { above: 0.5 }, 'the double peak to widen the Gibbs law');
 
     await page.locator(`${FIG} [data-action="reset"]`).click();
-    assert.equal(await beta.inputValue(), '80');
-    assert.equal(await landscape.inputValue(), 'quadratic');
+    await waitForControls(page, 'limits', { 'select[name="landscape"]': 'quadratic' });
+    assert.equal(await beta.getAttribute('aria-valuetext'), '80');
+    assert.ok(Math.abs(Number(await beta.inputValue()) - Math.log10(80)) < 0.006, `the β slider at ${await beta.inputValue()} after reset`);
+    await waitFor(page, () => !/limits\./.test(location.search), undefined, 'reset to clear the limits keys from the URL');
     assert.ok(Math.abs((await value(page, 'theory_var')) * 80 - 1) < 1e-9, 'reset did not restore β = 80');
     assertNoProblems(log);
   }),
