@@ -5,7 +5,6 @@
 //! Depends on `sim` for data and on web-sys for canvases; never on `app`.
 
 pub mod drift;
-pub mod duel;
 pub mod eta;
 pub mod frame;
 pub mod layer;
