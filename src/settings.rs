@@ -114,7 +114,13 @@ impl Setting {
 
     /// A number setting on a linear scale taken as it is (not snapped), shown with
     /// `digits` decimals; its slider moves in 200ths of the range.
-    pub const fn linear(key: &'static str, label: &'static str, range: (f64, f64), default: f64, digits: usize) -> Self {
+    pub const fn linear(
+        key: &'static str,
+        label: &'static str,
+        range: (f64, f64),
+        default: f64,
+        digits: usize,
+    ) -> Self {
         Self {
             key,
             label,
@@ -431,7 +437,8 @@ mod tests {
     #[test]
     fn conditions_follow_a_choice() {
         const A: [Choice; 2] = [Choice { key: "x", label: "X" }, Choice { key: "y", label: "Y" }];
-        let settings = [Setting::choice("a", "A", &A, 0), Setting::number("b", "B", (0.0, 1.0), 0.5, 0.1).shown_when("a", &["y"])];
+        let settings =
+            [Setting::choice("a", "A", &A, 0), Setting::number("b", "B", (0.0, 1.0), 0.5, 0.1).shown_when("a", &["y"])];
         assert!(!settings[1].shown(&settings, &[0.0, 0.5]));
         assert!(settings[1].shown(&settings, &[1.0, 0.5]));
         assert!(settings[0].shown(&settings, &[0.0, 0.5]));

@@ -82,7 +82,9 @@ fn target(key: &str) -> Option<Target> {
 
 /// Whether figure `f` has a key `k` (a setting in the URL, `t` or `preset`).
 fn named(f: &FigureDef, k: &str) -> bool {
-    (k == "t" && f.replay) || (k == "preset" && !f.scenes.is_empty()) || f.settings.iter().any(|s| s.key == k && s.in_url)
+    (k == "t" && f.replay)
+        || (k == "preset" && !f.scenes.is_empty())
+        || f.settings.iter().any(|s| s.key == k && s.in_url)
 }
 
 /// The query keys and values that reproduce figure `def` at `values` (and, paused, at
@@ -249,7 +251,9 @@ pub fn parse(query: &str) -> Parsed {
                     let name = if def.bare_keys { String::new() } else { format!("{}.", def.id) };
                     let (v, notice) = s.read(def.id, &raw);
                     // The notice names the key as the link wrote it.
-                    r.notices.extend(notice.map(|n| n.replacen(&format!("{}.{}", def.id, s.key), &format!("{name}{}", s.key), 1)));
+                    r.notices.extend(
+                        notice.map(|n| n.replacen(&format!("{}.{}", def.id, s.key), &format!("{name}{}", s.key), 1)),
+                    );
                     state.values_mut(def)[i] = v;
                 }
                 Some(Target::Replay(def)) => {

@@ -88,7 +88,8 @@ async fn duel_figure_replays_a_link_exactly() {
     let state = parse("?seed=42&t=300").state;
     let def = selection_sgd::figures::by_id("duel").expect("duel");
     let (initial, replay) = (state.values_for(def), state.replay_for(def));
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <FigureView def=def initial=initial replay=replay/> });
+    let handle =
+        leptos::mount::mount_to(root.clone(), move || view! { <FigureView def=def initial=initial replay=replay/> });
     tick(300).await;
     assert_eq!(readout(&root, "duel.step").as_deref(), Some("300"));
     let r: f64 = readout(&root, "duel.sgd.r").and_then(|v| v.parse().ok()).expect("SGD's r");

@@ -62,10 +62,8 @@ pub const SETTINGS: [Setting; 12] = [
     Setting::log("sigma", "Mutation size s (per coordinate)", (0.001, 5.0), 0.05, 3),
     Setting::choice("mutation", "Mutation", &MUTATION, 0),
     Setting::choice("acceptance", "Acceptance", &ACCEPTANCE, 0),
-    Setting::log("beta", "Inverse temperature β", (0.01, 1e5), 80.0, 1).shown_when(
-        "acceptance",
-        &["logistic", "metropolis", "probit"],
-    ),
+    Setting::log("beta", "Inverse temperature β", (0.01, 1e5), 80.0, 1)
+        .shown_when("acceptance", &["logistic", "metropolis", "probit"]),
     Setting::log("N", "Population N", (1.0, 1e5), 20.0, 0).shown_when("acceptance", &["kimura"]),
     Setting::choice("rule", "Rule", &RULE, 0),
     Setting::choice("speed", "Speed", &SPEED, 5).not_in_url(),
@@ -82,8 +80,12 @@ fn params(v: &[f64]) -> DuelParams {
         z: [ZDistribution::Rademacher, ZDistribution::Gaussian][pick(ZDIST).min(1)],
         sigma: v[SIGMA],
         mutation: [MutationShape::Gaussian, MutationShape::Ball][pick(MUT).min(1)],
-        acceptance: [AcceptanceKind::Logistic, AcceptanceKind::Metropolis, AcceptanceKind::Probit, AcceptanceKind::Kimura]
-            [pick(ACC).min(3)],
+        acceptance: [
+            AcceptanceKind::Logistic,
+            AcceptanceKind::Metropolis,
+            AcceptanceKind::Probit,
+            AcceptanceKind::Kimura,
+        ][pick(ACC).min(3)],
         beta: v[BETA],
         population: v[POP],
         rule: [RuleKind::Loop, RuleKind::Keep][pick(RULE_I).min(1)],
@@ -187,8 +189,14 @@ const PATH_STEPS: usize = 400;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const ACTIVE_HALF: f64 = 2.5;
 /// The charts, in order: (model, view) with views 0 active, 1 hidden, 2 steps.
-const CHARTS: [(Model, usize); 6] =
-    [(Model::Sgd, 0), (Model::Sgd, 1), (Model::Sgd, 2), (Model::Selection, 0), (Model::Selection, 1), (Model::Selection, 2)];
+const CHARTS: [(Model, usize); 6] = [
+    (Model::Sgd, 0),
+    (Model::Sgd, 1),
+    (Model::Sgd, 2),
+    (Model::Selection, 0),
+    (Model::Selection, 1),
+    (Model::Selection, 2),
+];
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 struct DuelSim {
@@ -227,7 +235,8 @@ fn nice_ceiling(x: f64) -> f64 {
 
 fn build(v: &[f64]) -> Box<dyn Sim> {
     let duel = Duel::new(params(v)).unwrap_or_else(|_| Duel::new(DuelParams::default()).expect("defaults are valid"));
-    let mean_paths = [duel.theory_mean_path(Model::Sgd, PATH_STEPS), duel.theory_mean_path(Model::Selection, PATH_STEPS)];
+    let mean_paths =
+        [duel.theory_mean_path(Model::Sgd, PATH_STEPS), duel.theory_mean_path(Model::Selection, PATH_STEPS)];
     Box::new(DuelSim {
         duel,
         speed: SPEEDS[(v[SPEED_I] as usize).min(SPEEDS.len() - 1)],
@@ -349,13 +358,10 @@ impl Sim for DuelSim {
                     ),
                     format!("seed {}", self.duel.params().seed),
                     format!("parameters {}", crate::url_state::figure_link(&FIGURE, values, Some(steps))),
-                    "the toy problem defined in the page's appendix (#appendix-toy); theta0 = (2, -1.5, 0, 0)".to_string(),
+                    "the toy problem defined in the page's appendix (#appendix-toy); theta0 = (2, -1.5, 0, 0)"
+                        .to_string(),
                 ];
-                ActOutcome::Download {
-                    filename: "duel.csv".into(),
-                    mime: "text/csv",
-                    text: self.duel.to_csv(&header),
-                }
+                ActOutcome::Download { filename: "duel.csv".into(), mime: "text/csv", text: self.duel.to_csv(&header) }
             }
             _ => ActOutcome::Nothing,
         }
@@ -392,7 +398,12 @@ impl Sim for DuelSim {
                 let pr = self.duel.problem().params();
                 let mut curves: Vec<Curve> = [0.05, 0.25, 0.6, 1.1, 1.8, 2.7]
                     .iter()
-                    .map(|l| Curve { points: contour((pr.h_a, pr.h_b), *l), color: palette.faint, dashed: false, width: 1.0 })
+                    .map(|l| Curve {
+                        points: contour((pr.h_a, pr.h_b), *l),
+                        color: palette.faint,
+                        dashed: false,
+                        width: 1.0,
+                    })
                     .collect();
                 if let Some(path) = &self.mean_paths[model_index(model)] {
                     curves.push(theory(path.iter().map(|p| (p[0], p[1])).collect()));

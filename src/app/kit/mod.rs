@@ -73,7 +73,7 @@ pub fn FigureView(
     /// One valid value per setting (from the URL, or the defaults).
     initial: Vec<f64>,
     /// Units to replay at load (from a link's `t`), then stay paused.
-    #[prop(optional)]
+    #[prop(default = None)]
     replay: Option<u64>,
 ) -> impl IntoView {
     let id = def.id;
