@@ -42,6 +42,12 @@ pub enum Kind {
         /// Decimals shown.
         digits: usize,
     },
+    /// A seed: a whole number in `[0, MAX_SEED]`, shown in a text field that commits on
+    /// Enter or when it loses focus, beside a "New seed" button.
+    Seed {
+        /// The default.
+        default: f64,
+    },
     /// One of a few named options; the value is the option's index.
     Choice {
         /// The options.
@@ -51,19 +57,50 @@ pub enum Kind {
     },
 }
 
+/// When a setting's control is shown: while setting `key` (a choice) has one of the
+/// options `any_of` (by URL value). A hidden setting keeps its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    /// The choice setting it depends on.
+    pub key: &'static str,
+    /// The options of that choice for which this setting is shown.
+    pub any_of: &'static [&'static str],
+}
+
+impl When {
+    /// Whether the condition holds for `values` (one per setting of `settings`).
+    pub fn holds(&self, settings: &[Setting], values: &[f64]) -> bool {
+        let Some(i) = index_of(settings, self.key) else { return true };
+        match settings[i].kind {
+            Kind::Choice { options, .. } => {
+                options.get(values[i] as usize).is_some_and(|o| self.any_of.contains(&o.key))
+            }
+            _ => true,
+        }
+    }
+}
+
 /// A setting of a figure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Setting {
-    /// The key in the URL (written `<figure-id>.<key>`) and the control's name.
+    /// The key in the URL (written `<figure-id>.<key>`, or bare for a figure with bare
+    /// keys) and the control's name.
     pub key: &'static str,
     /// The control's visible label.
     pub label: &'static str,
     /// Its values.
     pub kind: Kind,
+    /// Whether links carry it (false for a pace or a view that is the reader's own).
+    pub in_url: bool,
+    /// When its control is shown (always if `None`).
+    pub when: Option<When>,
 }
 
 /// Longest value read from a URL; anything longer is treated as malformed.
 pub const MAX_VALUE_LEN: usize = 64;
+
+/// The largest seed: 2⁵³, the largest whole number every JavaScript tool reads exactly.
+pub const MAX_SEED: f64 = 9_007_199_254_740_992.0;
 
 impl Setting {
     /// A number setting on a linear scale.
@@ -73,6 +110,38 @@ impl Setting {
             key,
             label,
             kind: Kind::Number { min: range.0, max: range.1, default, step, scale: Scale::Linear, digits },
+            in_url: true,
+            when: None,
+        }
+    }
+
+    /// A number setting on a linear scale taken as it is (not snapped), shown with
+    /// `digits` decimals; its slider moves in 200ths of the range.
+    pub const fn linear(
+        key: &'static str,
+        label: &'static str,
+        range: (f64, f64),
+        default: f64,
+        digits: usize,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            kind: Kind::Number { min: range.0, max: range.1, default, step: 0.0, scale: Scale::Linear, digits },
+            in_url: true,
+            when: None,
+        }
+    }
+
+    /// A whole-number setting whose slider moves evenly in the logarithm (a count over
+    /// several decades, such as a batch size).
+    pub const fn log_count(key: &'static str, label: &'static str, range: (f64, f64), default: f64) -> Self {
+        Self {
+            key,
+            label,
+            kind: Kind::Number { min: range.0, max: range.1, default, step: 1.0, scale: Scale::Log, digits: 0 },
+            in_url: true,
+            when: None,
         }
     }
 
@@ -82,6 +151,8 @@ impl Setting {
             key,
             label,
             kind: Kind::Number { min: range.0, max: range.1, default, step: 0.0, scale: Scale::Log, digits },
+            in_url: true,
+            when: None,
         }
     }
 
@@ -91,18 +162,42 @@ impl Setting {
             key,
             label,
             kind: Kind::Number { min: range.0, max: range.1, default, step: 0.0, scale: Scale::Doubling, digits: 0 },
+            in_url: true,
+            when: None,
         }
     }
 
     /// A choice among `options`.
     pub const fn choice(key: &'static str, label: &'static str, options: &'static [Choice], default: usize) -> Self {
-        Self { key, label, kind: Kind::Choice { options, default } }
+        Self { key, label, kind: Kind::Choice { options, default }, in_url: true, when: None }
+    }
+
+    /// A seed (see [`Kind::Seed`]).
+    pub const fn seed(key: &'static str, label: &'static str, default: u64) -> Self {
+        Self { key, label, kind: Kind::Seed { default: default as f64 }, in_url: true, when: None }
+    }
+
+    /// The same setting, left out of links (a pace, a view that is the reader's own).
+    pub const fn not_in_url(mut self) -> Self {
+        self.in_url = false;
+        self
+    }
+
+    /// The same setting, shown only while choice `key` has one of the options `any_of`.
+    pub const fn shown_when(mut self, key: &'static str, any_of: &'static [&'static str]) -> Self {
+        self.when = Some(When { key, any_of });
+        self
+    }
+
+    /// Whether its control is shown for `values` (one per setting of `settings`).
+    pub fn shown(&self, settings: &[Setting], values: &[f64]) -> bool {
+        self.when.is_none_or(|w| w.holds(settings, values))
     }
 
     /// The default value (a number, or an option's index).
     pub fn default_value(&self) -> f64 {
         match self.kind {
-            Kind::Number { default, .. } => default,
+            Kind::Number { default, .. } | Kind::Seed { default } => default,
             Kind::Choice { default, .. } => default as f64,
         }
     }
@@ -125,6 +220,7 @@ impl Setting {
                 let snapped = if step > 0.0 { round_to(snapped, digits_for(step)) } else { snapped };
                 snapped.clamp(min, max)
             }
+            Kind::Seed { .. } => v.trunc().clamp(0.0, MAX_SEED),
             Kind::Choice { options, .. } => v.round().clamp(0.0, options.len().saturating_sub(1) as f64),
         }
     }
@@ -133,6 +229,7 @@ impl Setting {
     pub fn write(&self, v: f64) -> String {
         match self.kind {
             Kind::Number { .. } => format_number(v),
+            Kind::Seed { .. } => format!("{}", v as u64),
             Kind::Choice { options, .. } => options.get(v as usize).map_or("", |o| o.key).to_string(),
         }
     }
@@ -147,6 +244,7 @@ impl Setting {
                     format!("{v:.digits$}")
                 }
             }
+            Kind::Seed { .. } => format!("{}", v as u64),
             Kind::Choice { options, .. } => options.get(v as usize).map_or("", |o| o.label).to_string(),
         }
         .replace('-', "−")
@@ -176,6 +274,7 @@ impl Setting {
                     )),
                 ),
             },
+            Kind::Seed { default } => read_seed(&name, raw, default),
             Kind::Choice { options, default } => {
                 let lower = t.to_ascii_lowercase();
                 match options.iter().position(|o| o.key == lower) {
@@ -221,8 +320,38 @@ impl Setting {
             Kind::Number { min, max, scale: Scale::Log, .. } => (min.log10(), max.log10(), 0.01),
             Kind::Number { min, max, scale: Scale::Doubling, .. } => (libm::log2(min), libm::log2(max), 1.0),
             Kind::Number { min, max, step, .. } => (min, max, if step > 0.0 { step } else { (max - min) / 200.0 }),
+            Kind::Seed { .. } => (0.0, MAX_SEED, 1.0),
             Kind::Choice { options, .. } => (0.0, options.len().saturating_sub(1) as f64, 1.0),
         }
+    }
+}
+
+/// Reads a seed: a whole number in `[0, MAX_SEED]`; anything else is clamped, rounded
+/// or defaulted, with a notice.
+fn read_seed(name: &str, raw: &str, default: f64) -> (f64, Option<String>) {
+    let t = raw.trim();
+    if t.len() <= MAX_VALUE_LEN && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return match t.parse::<u64>() {
+            Ok(v) if v as f64 <= MAX_SEED && v <= 1 << 53 => (v as f64, None),
+            _ => (
+                MAX_SEED,
+                Some(format!(
+                    "{name} {} is larger than 2^53, the largest seed this page takes; using {}.",
+                    shown(raw),
+                    MAX_SEED as u64
+                )),
+            ),
+        };
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && t.len() <= MAX_VALUE_LEN => {
+            let c = v.round().clamp(0.0, MAX_SEED);
+            (c, Some(format!("{name} {} is not a whole number in range; using {}.", shown(raw), c as u64)))
+        }
+        _ => (
+            default,
+            Some(format!("{name} {} is not a whole number; using the default {}.", shown(raw), default as u64)),
+        ),
     }
 }
 
@@ -327,6 +456,30 @@ mod tests {
         assert_eq!(v, 256.0);
         assert!(n.is_some());
         assert_eq!(s.show(64.0), "64");
+    }
+
+    #[test]
+    fn seeds_are_whole_numbers_up_to_two_to_the_53() {
+        let s = Setting::seed("seed", "Seed", 42);
+        assert_eq!(s.read("f", "7"), (7.0, None));
+        assert_eq!(s.read("f", "9007199254740992"), (MAX_SEED, None));
+        let (v, n) = s.read("f", "18446744073709551615");
+        assert_eq!(v, MAX_SEED);
+        assert!(n.unwrap().contains("2^53"));
+        assert_eq!(s.read("f", "-3").0, 0.0);
+        assert_eq!(s.read("f", "NaN").0, 42.0);
+        assert_eq!(s.write(9_007_199_254_740_991.0), "9007199254740991");
+        assert_eq!(s.valid(3.7), 3.0);
+    }
+
+    #[test]
+    fn conditions_follow_a_choice() {
+        const A: [Choice; 2] = [Choice { key: "x", label: "X" }, Choice { key: "y", label: "Y" }];
+        let settings =
+            [Setting::choice("a", "A", &A, 0), Setting::number("b", "B", (0.0, 1.0), 0.5, 0.1).shown_when("a", &["y"])];
+        assert!(!settings[1].shown(&settings, &[0.0, 0.5]));
+        assert!(settings[1].shown(&settings, &[1.0, 0.5]));
+        assert!(settings[0].shown(&settings, &[0.0, 0.5]));
     }
 
     #[test]

@@ -4,11 +4,8 @@
 //! malformed values fall back to the default, and every change is described in a
 //! notice the page shows. Pure Rust, tested natively.
 
-use crate::figures::{self, FigureDef};
-use crate::settings::{defaults, index_of};
-use crate::sim::duel::{AcceptanceKind, DuelParams, MutationShape, RuleKind, MAX_REPLAY_STEPS};
-use crate::sim::sgd::MAX_BATCH;
-use crate::sim::ZDistribution;
+use crate::figures::{self, FigureDef, MAX_REPLAY_UNITS};
+use crate::settings::{defaults, shown, Setting};
 
 /// The version of the link format written by this build.
 pub const FORMAT_VERSION: u32 = 1;
@@ -16,18 +13,20 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Longest value read; anything longer is treated as malformed.
 const MAX_VALUE_LEN: usize = 64;
 
+/// Older names of bare keys, still read: (old, current).
+const ALIASES: [(&str, &str); 1] = [("population", "N")];
+
 /// What a query string asked for, made valid.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageState {
-    /// The centrepiece's parameters.
-    pub params: DuelParams,
-    /// Steps to replay at load; `Some` also means "start paused".
-    pub t: Option<u64>,
     /// `?embed=<figure-id>`: show that figure alone.
     pub embed: Option<String>,
-    /// The kit figures' values read from `<figure-id>.<key>` (one valid value per
-    /// setting), for each figure that had any key in the link.
+    /// The figures' values read from their keys (one valid value per setting), for each
+    /// figure that had any key (or a scene) in the link.
     pub figures: Vec<(&'static str, Vec<f64>)>,
+    /// Units to replay at load (`t` or `<id>.t`), for figures that replay; a figure
+    /// listed here also starts paused.
+    pub replay: Vec<(&'static str, u64)>,
 }
 
 impl PageState {
@@ -35,36 +34,100 @@ impl PageState {
     pub fn values_for(&self, def: &FigureDef) -> Vec<f64> {
         self.figures.iter().find(|(id, _)| *id == def.id).map_or_else(|| defaults(def.settings), |(_, v)| v.clone())
     }
-}
 
-/// Reads `<figure-id>.<key>` into `state` if it names a kit figure's setting.
-fn read_figure_key(state: &mut PageState, r: &mut Reader, key: &str, raw: &str) {
-    let Some((id, k)) = key.split_once('.') else { return };
-    let Some(def) = figures::by_id(id) else { return };
-    let Some(i) = index_of(def.settings, k) else { return };
-    let (v, notice) = def.settings[i].read(def.id, raw);
-    r.notices.extend(notice);
-    match state.figures.iter_mut().find(|(fid, _)| *fid == def.id) {
-        Some((_, values)) => values[i] = v,
-        None => {
-            let mut values = defaults(def.settings);
-            values[i] = v;
-            state.figures.push((def.id, values));
-        }
+    /// The units figure `def` replays at load, if the link asked for any.
+    pub fn replay_for(&self, def: &FigureDef) -> Option<u64> {
+        self.replay.iter().find(|(id, _)| *id == def.id).map(|(_, t)| *t)
+    }
+
+    fn values_mut(&mut self, def: &'static FigureDef) -> &mut Vec<f64> {
+        let i = match self.figures.iter().position(|(id, _)| *id == def.id) {
+            Some(i) => i,
+            None => {
+                self.figures.push((def.id, defaults(def.settings)));
+                self.figures.len() - 1
+            }
+        };
+        &mut self.figures[i].1
     }
 }
 
-/// The `<figure-id>.<key>=<value>` pairs of every kit figure whose values differ from
-/// its defaults (only those keys), each starting with `&`.
-pub fn figure_query(state: &PageState) -> String {
-    let mut q = String::new();
+/// What a key names: a setting of a figure, a figure's replay count or scene.
+enum Target {
+    Setting(&'static FigureDef, usize),
+    Replay(&'static FigureDef),
+    Scene(&'static FigureDef),
+}
+
+/// The figure key `key` names: bare keys belong to figures with bare keys, the rest are
+/// `<figure-id>.<key>`.
+fn target(key: &str) -> Option<Target> {
+    let (fig, k): (&'static FigureDef, &str) = match key.split_once('.') {
+        Some((id, k)) => (figures::by_id(id).filter(|f| !f.bare_keys)?, k),
+        None => {
+            let k = ALIASES.iter().find(|(old, _)| *old == key).map_or(key, |(_, new)| new);
+            let f = figures::ALL.iter().copied().find(|f| f.bare_keys && named(f, k))?;
+            (f, k)
+        }
+    };
+    if k == "t" && fig.replay {
+        return Some(Target::Replay(fig));
+    }
+    if k == "preset" && !fig.scenes.is_empty() {
+        return Some(Target::Scene(fig));
+    }
+    let i = fig.settings.iter().position(|s: &Setting| s.key == k && s.in_url)?;
+    Some(Target::Setting(fig, i))
+}
+
+/// Whether figure `f` has a key `k` (a setting in the URL, `t` or `preset`).
+fn named(f: &FigureDef, k: &str) -> bool {
+    (k == "t" && f.replay)
+        || (k == "preset" && !f.scenes.is_empty())
+        || f.settings.iter().any(|s| s.key == k && s.in_url)
+}
+
+/// The query keys and values that reproduce figure `def` at `values` (and, paused, at
+/// `t` units): a figure with bare keys writes every key, the others only the values
+/// that differ from the defaults.
+pub fn figure_pairs(def: &FigureDef, values: &[f64], t: Option<u64>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (s, v) in def.settings.iter().zip(values) {
+        if s.in_url && (def.bare_keys || *v != s.default_value()) {
+            out.push((def.url_key(s.key), s.write(*v)));
+        }
+    }
+    if let (Some(t), true) = (t, def.replay) {
+        out.push((def.url_key("t"), t.to_string()));
+    }
+    out
+}
+
+/// The query string (with leading `?`) that reproduces figure `def` at `values` and
+/// `t`, led by the format version.
+pub fn figure_link(def: &FigureDef, values: &[f64], t: Option<u64>) -> String {
+    let mut q = format!("?v={FORMAT_VERSION}");
+    for (k, v) in figure_pairs(def, values, t) {
+        q.push_str(&format!("&{k}={v}"));
+    }
+    q
+}
+
+/// The query string (with leading `?`) that reproduces `state`.
+pub fn to_query(state: &PageState) -> String {
+    let mut q = format!("?v={FORMAT_VERSION}");
     for (id, values) in &state.figures {
         let Some(def) = figures::by_id(id) else { continue };
-        for (s, v) in def.settings.iter().zip(values) {
-            if *v != s.default_value() {
-                q.push_str(&format!("&{id}.{}={}", s.key, s.write(*v)));
-            }
+        for (k, v) in figure_pairs(def, values, None) {
+            q.push_str(&format!("&{k}={v}"));
         }
+    }
+    for (id, t) in &state.replay {
+        let Some(def) = figures::by_id(id) else { continue };
+        q.push_str(&format!("&{}={t}", def.url_key("t")));
+    }
+    if let Some(e) = &state.embed {
+        q.push_str(&format!("&embed={e}"));
     }
     q
 }
@@ -97,39 +160,11 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Shows a value in a notice: short, and never markup.
-fn shown(raw: &str) -> String {
-    let clean: String = raw.chars().filter(|c| c.is_ascii_alphanumeric() || ".-+_".contains(*c)).take(24).collect();
-    if clean.len() < raw.len() {
-        format!("“{clean}…”")
-    } else {
-        format!("“{clean}”")
-    }
-}
-
 struct Reader {
     notices: Vec<String>,
 }
 
 impl Reader {
-    fn number(&mut self, key: &str, raw: &str, lo: f64, hi: f64, default: f64) -> f64 {
-        match raw.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && raw.len() <= MAX_VALUE_LEN => {
-                if v < lo || v > hi {
-                    let c = v.clamp(lo, hi);
-                    self.notices.push(format!("{key} {} is out of range; using {c}.", shown(raw)));
-                    c
-                } else {
-                    v
-                }
-            }
-            _ => {
-                self.notices.push(format!("{key} {} is not a number; using the default {default}.", shown(raw)));
-                default
-            }
-        }
-    }
-
     fn count(&mut self, key: &str, raw: &str, lo: u64, hi: u64, default: u64) -> u64 {
         let t = raw.trim();
         if t.len() <= MAX_VALUE_LEN && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -161,101 +196,35 @@ impl Reader {
             }
         }
     }
-
-    fn choice<T: Copy>(&mut self, key: &str, raw: &str, options: &[(&str, T)], default: T) -> T {
-        let t = raw.trim().to_ascii_lowercase();
-        match options.iter().find(|(name, _)| *name == t) {
-            Some((_, v)) => *v,
-            None => {
-                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.notices.push(format!(
-                    "{key} {} is not one of {}; using the default.",
-                    shown(raw),
-                    names.join(", ")
-                ));
-                default
-            }
-        }
-    }
-}
-
-const Z_OPTIONS: [(&str, ZDistribution); 2] =
-    [("rademacher", ZDistribution::Rademacher), ("gaussian", ZDistribution::Gaussian)];
-const MUTATION_OPTIONS: [(&str, MutationShape); 2] =
-    [("gaussian", MutationShape::Gaussian), ("ball", MutationShape::Ball)];
-const ACCEPTANCE_OPTIONS: [(&str, AcceptanceKind); 4] = [
-    ("logistic", AcceptanceKind::Logistic),
-    ("metropolis", AcceptanceKind::Metropolis),
-    ("probit", AcceptanceKind::Probit),
-    ("kimura", AcceptanceKind::Kimura),
-];
-const RULE_OPTIONS: [(&str, RuleKind); 2] = [("loop", RuleKind::Loop), ("keep", RuleKind::Keep)];
-
-fn name_of<T: PartialEq + Copy>(options: &[(&'static str, T)], value: T) -> &'static str {
-    options.iter().find(|(_, v)| *v == value).map_or("", |(n, _)| n)
-}
-
-/// Parameter ranges the page accepts (a subset of what the library validates).
-pub mod range {
-    /// Learning rate η.
-    pub const LR: (f64, f64) = (0.001, 10.0);
-    /// Mutation size s.
-    pub const SIGMA: (f64, f64) = (0.001, 5.0);
-    /// Inverse temperature β.
-    pub const BETA: (f64, f64) = (0.01, 1e5);
-    /// Kimura population N.
-    pub const POPULATION: (f64, f64) = (1.0, 1e5);
-    /// Correlation ρ.
-    pub const RHO: (f64, f64) = (-1.0, 1.0);
-}
-
-/// Named scenes for the centrepiece, for a teacher's menu and for links (`?preset=id`).
-pub const PRESETS: [(&str, &str); 7] = [
-    ("perfectly-correlated", "Perfectly correlated (ρ = 1, the reply's case)"),
-    ("partly-correlated", "Partly correlated (ρ = 0.5)"),
-    ("anti-correlated", "Anti-correlated (ρ = −1)"),
-    ("gaussian-data", "Gaussian data (z ~ N(0, 1))"),
-    ("big-mutations", "Big mutations saturate (s = 0.3)"),
-    ("keep", "KEEP instead of LOOP"),
-    ("large-batch", "Large batch (B = 256)"),
-];
-
-/// The parameters of preset `id`, keeping `seed`; `None` for an unknown id.
-pub fn preset(id: &str, seed: u64) -> Option<DuelParams> {
-    let d = DuelParams { seed, ..DuelParams::default() };
-    Some(match id {
-        "perfectly-correlated" => d,
-        "partly-correlated" => DuelParams { rho: 0.5, ..d },
-        "anti-correlated" => DuelParams { rho: -1.0, ..d },
-        "gaussian-data" => DuelParams { z: ZDistribution::Gaussian, ..d },
-        "big-mutations" => DuelParams { sigma: 0.3, ..d },
-        "keep" => DuelParams { rule: RuleKind::Keep, ..d },
-        "large-batch" => DuelParams { batch: 256, ..d },
-        _ => return None,
-    })
 }
 
 /// Reads a query string (with or without the leading `?`). Never fails.
 pub fn parse(query: &str) -> Parsed {
     let mut state = PageState::default();
-    let d = DuelParams::default();
     let mut r = Reader { notices: Vec::new() };
     let q = query.strip_prefix('?').unwrap_or(query);
-    // A preset sets the scene first; explicit keys after it still apply.
-    if let Some(id) = q.split('&').find_map(|p| p.strip_prefix("preset=")) {
-        let id = percent_decode(id).unwrap_or_default();
-        match preset(&id, state.params.seed) {
-            Some(p) => state.params = p,
-            None => r.notices.push(format!("preset {} is not one of the scenes; using the defaults.", shown(&id))),
-        }
-    }
+    let mut pairs = Vec::new();
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (Some(key), Some(raw)) = (percent_decode(k), percent_decode(v)) else {
-            r.notices.push("A part of the link could not be read and was ignored.".into());
-            continue;
-        };
-        let p = &mut state.params;
+        match (percent_decode(k), percent_decode(v)) {
+            (Some(key), Some(raw)) => pairs.push((key, raw)),
+            _ => r.notices.push("A part of the link could not be read and was ignored.".into()),
+        }
+    }
+    // A scene sets a figure's values first; explicit keys after it still apply.
+    for (key, raw) in &pairs {
+        let Some(Target::Scene(def)) = target(key) else { continue };
+        let current = state.values_for(def);
+        match def.scene_values(raw.trim(), &current) {
+            Some(v) => *state.values_mut(def) = v,
+            None => r.notices.push(format!(
+                "{} {} is not one of the scenes; using the defaults.",
+                def.url_key("preset"),
+                shown(raw)
+            )),
+        }
+    }
+    for (key, raw) in pairs {
         match key.as_str() {
             "v" => {
                 let v = r.count("v", &raw, 1, u64::from(u32::MAX), u64::from(FORMAT_VERSION));
@@ -265,21 +234,6 @@ pub fn parse(query: &str) -> Parsed {
                     ));
                 }
             }
-            "seed" => p.seed = r.count("seed", &raw, 0, u64::MAX, d.seed),
-            "t" => state.t = Some(r.count("t", &raw, 0, MAX_REPLAY_STEPS, 0)),
-            "batch" => p.batch = r.count("batch", &raw, 1, MAX_BATCH, d.batch),
-            "lr" => p.lr = r.number("lr", &raw, range::LR.0, range::LR.1, d.lr),
-            "rho" => p.rho = r.number("rho", &raw, range::RHO.0, range::RHO.1, d.rho),
-            "z" => p.z = r.choice("z", &raw, &Z_OPTIONS, d.z),
-            "sigma" => p.sigma = r.number("sigma", &raw, range::SIGMA.0, range::SIGMA.1, d.sigma),
-            "mutation" => p.mutation = r.choice("mutation", &raw, &MUTATION_OPTIONS, d.mutation),
-            "acceptance" => p.acceptance = r.choice("acceptance", &raw, &ACCEPTANCE_OPTIONS, d.acceptance),
-            "beta" => p.beta = r.number("beta", &raw, range::BETA.0, range::BETA.1, d.beta),
-            "N" | "population" => {
-                p.population = r.number("N", &raw, range::POPULATION.0, range::POPULATION.1, d.population)
-            }
-            "rule" => p.rule = r.choice("rule", &raw, &RULE_OPTIONS, d.rule),
-            "preset" => {} // applied above
             "embed" => {
                 let ok = !raw.is_empty()
                     && raw.len() <= MAX_VALUE_LEN
@@ -290,109 +244,122 @@ pub fn parse(query: &str) -> Parsed {
                     r.notices.push(format!("embed {} is not a figure name; showing the whole page.", shown(&raw)));
                 }
             }
-            // A kit figure's key; unknown keys are ignored.
-            _ => read_figure_key(&mut state, &mut r, &key, &raw),
+            // A figure's key; unknown keys are ignored.
+            _ => match target(&key) {
+                Some(Target::Setting(def, i)) => {
+                    let s = &def.settings[i];
+                    let name = if def.bare_keys { String::new() } else { format!("{}.", def.id) };
+                    let (v, notice) = s.read(def.id, &raw);
+                    // The notice names the key as the link wrote it.
+                    r.notices.extend(
+                        notice.map(|n| n.replacen(&format!("{}.{}", def.id, s.key), &format!("{name}{}", s.key), 1)),
+                    );
+                    state.values_mut(def)[i] = v;
+                }
+                Some(Target::Replay(def)) => {
+                    let t = r.count(&def.url_key("t"), &raw, 0, MAX_REPLAY_UNITS, 0);
+                    match state.replay.iter_mut().find(|(id, _)| *id == def.id) {
+                        Some(x) => x.1 = t,
+                        None => state.replay.push((def.id, t)),
+                    }
+                }
+                Some(Target::Scene(_)) | None => {}
+            },
         }
     }
-    if let Err(e) = state.params.validate() {
-        // Unreachable with the ranges above; kept so a future range change cannot break the page.
-        r.notices.push(format!("{e}; using the defaults."));
-        state.params = DuelParams { seed: state.params.seed, ..DuelParams::default() };
-    }
     Parsed { state, notices: r.notices }
-}
-
-/// Writes the query string (with leading `?`) that reproduces `params` at step `t`.
-pub fn to_query(params: &DuelParams, t: Option<u64>, embed: Option<&str>) -> String {
-    let mut q = format!(
-        "?v={FORMAT_VERSION}&seed={}&batch={}&lr={}&rho={}&z={}&sigma={}&mutation={}&acceptance={}&beta={}&N={}&rule={}",
-        params.seed,
-        params.batch,
-        params.lr,
-        params.rho,
-        name_of(&Z_OPTIONS, params.z),
-        params.sigma,
-        name_of(&MUTATION_OPTIONS, params.mutation),
-        name_of(&ACCEPTANCE_OPTIONS, params.acceptance),
-        params.beta,
-        params.population,
-        name_of(&RULE_OPTIONS, params.rule),
-    );
-    if let Some(t) = t {
-        q.push_str(&format!("&t={t}"));
-    }
-    if let Some(e) = embed {
-        q.push_str(&format!("&embed={e}"));
-    }
-    q
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::figures::duel::SETTINGS as DUEL;
+    use crate::settings::{index_of, MAX_SEED};
+
+    fn duel() -> &'static FigureDef {
+        figures::by_id("duel").unwrap()
+    }
+
+    fn duel_value(state: &PageState, key: &str) -> f64 {
+        state.values_for(duel())[index_of(&DUEL, key).unwrap()]
+    }
 
     #[test]
     fn round_trip() {
-        let p = DuelParams {
-            seed: u64::MAX,
-            batch: 64,
-            lr: 0.03,
-            rho: -0.25,
-            z: ZDistribution::Gaussian,
-            sigma: 0.2,
-            mutation: MutationShape::Ball,
-            acceptance: AcceptanceKind::Kimura,
-            beta: 3.5,
-            population: 12.0,
-            rule: RuleKind::Keep,
-        };
-        let parsed = parse(&to_query(&p, Some(300), Some("duel")));
+        let q = "?v=1&seed=9007199254740991&batch=64&lr=0.03&rho=-0.25&z=gaussian&sigma=0.2&mutation=ball&acceptance=kimura&beta=3.5&N=12&rule=keep&t=300&embed=duel";
+        let parsed = parse(q);
         assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
-        assert_eq!(parsed.state, PageState { params: p, t: Some(300), embed: Some("duel".into()), figures: vec![] });
+        assert_eq!(duel_value(&parsed.state, "seed"), 9_007_199_254_740_991.0);
+        assert_eq!(duel_value(&parsed.state, "N"), 12.0);
+        assert_eq!(duel_value(&parsed.state, "rho"), -0.25);
+        assert_eq!(parsed.state.replay_for(duel()), Some(300));
+        assert_eq!(parsed.state.embed.as_deref(), Some("duel"));
+        assert_eq!(to_query(&parsed.state), q);
+        assert_eq!(parse(&to_query(&parsed.state)), parsed);
     }
 
     #[test]
     fn empty_query_is_defaults() {
         assert_eq!(parse(""), Parsed { state: PageState::default(), notices: vec![] });
         assert_eq!(parse("?").state, PageState::default());
+        assert_eq!(parse("").state.values_for(duel()), defaults(&DUEL));
+    }
+
+    #[test]
+    fn population_is_read_as_n() {
+        let p = parse("?population=12");
+        assert!(p.notices.is_empty());
+        assert_eq!(duel_value(&p.state, "N"), 12.0);
     }
 
     #[test]
     fn hostile_values_are_clamped_or_defaulted_with_notices() {
         let p = parse("?lr=1e308&rho=NaN&batch=0&seed=-3&beta=%3Cscript%3E&z=maybe&t=99999999999&unknown=1");
-        let s = p.state.params;
-        assert_eq!(s.lr, range::LR.1);
-        assert_eq!(s.rho, DuelParams::default().rho);
-        assert_eq!(s.batch, 1);
-        assert_eq!(s.seed, 0, "a negative seed is clamped to 0");
-        assert_eq!(s.beta, 80.0);
-        assert_eq!(p.state.t, Some(MAX_REPLAY_STEPS));
+        let s = &p.state;
+        assert_eq!(duel_value(s, "lr"), 10.0);
+        assert_eq!(duel_value(s, "rho"), 1.0);
+        assert_eq!(duel_value(s, "batch"), 1.0);
+        assert_eq!(duel_value(s, "seed"), 0.0, "a negative seed is clamped to 0");
+        assert_eq!(duel_value(s, "beta"), 80.0);
+        assert_eq!(s.replay_for(duel()), Some(MAX_REPLAY_UNITS));
         assert_eq!(p.notices.len(), 7, "{:?}", p.notices);
         assert!(p.notices.iter().all(|n| !n.contains('<')));
+        assert!(p.notices.iter().any(|n| n.starts_with("lr ")), "bare keys are named bare: {:?}", p.notices);
         let huge = format!("?sigma={}", "9".repeat(100_000));
         let p = parse(&huge);
-        assert_eq!(p.state.params.sigma, 0.05);
+        assert_eq!(duel_value(&p.state, "sigma"), 0.05);
         assert!(p.notices[0].len() < 200);
+    }
+
+    #[test]
+    fn seeds_above_two_to_the_53_say_so() {
+        let p = parse("?seed=18446744073709551615");
+        assert_eq!(duel_value(&p.state, "seed"), MAX_SEED);
+        assert!(p.notices[0].contains("2^53"), "{:?}", p.notices);
     }
 
     #[test]
     fn presets_apply_and_explicit_keys_override() {
         let p = parse("?preset=partly-correlated&seed=9");
         assert!(p.notices.is_empty());
-        assert_eq!(p.state.params, DuelParams { rho: 0.5, seed: 9, ..DuelParams::default() });
+        assert_eq!(duel_value(&p.state, "rho"), 0.5);
+        assert_eq!(duel_value(&p.state, "seed"), 9.0);
+        let p = parse("?seed=9&preset=partly-correlated");
+        assert_eq!(duel_value(&p.state, "seed"), 9.0, "a scene keeps the seed wherever it stands");
         let p = parse("?preset=keep&rule=loop");
-        assert_eq!(p.state.params.rule, RuleKind::Loop);
+        assert_eq!(duel_value(&p.state, "rule"), 0.0);
         assert_eq!(parse("?preset=nope").notices.len(), 1);
-        for (id, _) in PRESETS {
-            let params = preset(id, 1).unwrap();
-            assert!(params.validate().is_ok(), "{id}");
-            assert_eq!(parse(&to_query(&params, None, None)).state.params, params, "{id} round-trips");
+        for sc in duel().scenes {
+            let v = duel().scene_values(sc.key, &defaults(&DUEL)).unwrap();
+            let state = PageState { figures: vec![("duel", v.clone())], ..PageState::default() };
+            assert_eq!(parse(&to_query(&state)).state.values_for(duel()), v, "{} round-trips", sc.key);
+            assert_eq!(parse(&format!("?preset={}", sc.key)).state.values_for(duel()), v);
         }
     }
 
     #[test]
     fn figure_keys_are_read_with_their_declarations_and_round_trip() {
-        let p = parse("?claim.slope=2&claim.beta=1e9&claim.sigma=x&claim.nope=1&nofigure.k=2");
+        let p = parse("?claim.slope=2&claim.beta=1e9&claim.sigma=x&claim.nope=1&nofigure.k=2&duel.seed=3");
         let claim = figures::by_id("claim").unwrap();
         let v = p.state.values_for(claim);
         assert_eq!(v[0], 2.0);
@@ -400,16 +367,18 @@ mod tests {
         assert_eq!(v[1], claim.settings[1].default_value());
         assert_eq!(p.notices.len(), 2, "{:?}", p.notices);
         assert!(p.notices.iter().any(|n| n.contains("claim.beta")));
-        let again = parse(&figure_query(&p.state));
+        assert_eq!(duel_value(&p.state, "seed"), 42.0, "a bare-key figure has no prefixed keys");
+        let again = parse(&to_query(&p.state));
         assert!(again.notices.is_empty(), "{:?}", again.notices);
         assert_eq!(again.state.values_for(claim), v);
         assert_eq!(parse("").state.values_for(claim), defaults(claim.settings));
+        assert_eq!(parse("?speed=max").state, PageState::default(), "speed is not read from links");
     }
 
     #[test]
     fn newer_version_says_so() {
         let p = parse("?v=2&seed=5");
-        assert_eq!(p.state.params.seed, 5);
+        assert_eq!(duel_value(&p.state, "seed"), 5.0);
         assert!(p.notices[0].contains("newer version"));
     }
 }

@@ -578,6 +578,7 @@ proptest! {
 
 mod url_reader {
     use proptest::prelude::*;
+    use selection_sgd::figures::duel::SETTINGS;
     use selection_sgd::url_state::{parse, to_query};
 
     /// Keys the page knows, so that random strings hit the real parsing paths.
@@ -632,14 +633,21 @@ mod url_reader {
         #[test]
         fn any_query_gives_a_valid_state(q in query()) {
             let parsed = parse(&q);
-            prop_assert!(parsed.state.params.validate().is_ok(), "{:?}", parsed.state.params);
-            if let Some(t) = parsed.state.t {
-                prop_assert!(t <= selection_sgd::sim::duel::MAX_REPLAY_STEPS);
+            for (id, values) in &parsed.state.figures {
+                let def = selection_sgd::figures::by_id(id).expect("a known figure");
+                for (s, v) in def.settings.iter().zip(values) {
+                    prop_assert_eq!(s.valid(*v), *v, "{}.{} = {}", id, s.key, v);
+                }
+            }
+            let duel = parsed.state.values_for(selection_sgd::figures::by_id("duel").expect("duel"));
+            prop_assert_eq!(duel.len(), SETTINGS.len());
+            for (_, t) in &parsed.state.replay {
+                prop_assert!(*t <= selection_sgd::sim::duel::MAX_REPLAY_STEPS);
             }
             for n in &parsed.notices {
                 prop_assert!(!n.contains('<') && n.len() < 400, "notice {n:?}");
             }
-            let again = parse(&to_query(&parsed.state.params, parsed.state.t, parsed.state.embed.as_deref()));
+            let again = parse(&to_query(&parsed.state));
             prop_assert!(again.notices.is_empty(), "{:?}", again.notices);
             prop_assert_eq!(again.state, parsed.state);
         }

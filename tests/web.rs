@@ -82,12 +82,15 @@ async fn readout_shows_number_and_plain_value() {
 #[wasm_bindgen_test]
 async fn duel_figure_replays_a_link_exactly() {
     use leptos::prelude::*;
-    use selection_sgd::app::duel_figure::DuelFigure;
+    use selection_sgd::app::kit::FigureView;
     use selection_sgd::url_state::parse;
     let root = host();
     let state = parse("?seed=42&t=300").state;
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <DuelFigure state=state/> });
-    tick(100).await;
+    let def = selection_sgd::figures::by_id("duel").expect("duel");
+    let (initial, replay) = (state.values_for(def), state.replay_for(def));
+    let handle =
+        leptos::mount::mount_to(root.clone(), move || view! { <FigureView def=def initial=initial replay=replay/> });
+    tick(300).await;
     assert_eq!(readout(&root, "duel.step").as_deref(), Some("300"));
     let r: f64 = readout(&root, "duel.sgd.r").and_then(|v| v.parse().ok()).expect("SGD's r");
     assert!((r - 1.0).abs() < 1e-9, "SGD's r = {r}");

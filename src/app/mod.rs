@@ -4,7 +4,6 @@
 pub mod anim;
 pub mod article;
 pub mod browser;
-pub mod duel_figure;
 pub mod fields;
 pub mod figure_state;
 pub mod kit;

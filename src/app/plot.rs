@@ -1,9 +1,20 @@
-//! A chart's markup: a labelled box with three stacked canvases (see `charts::duel`).
+//! A chart's markup: a labelled box with three stacked canvases.
 
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::charts::duel::Layers;
+use web_sys::HtmlCanvasElement;
+
+/// A chart's three canvases.
+#[derive(Clone, Debug)]
+pub struct Layers {
+    /// Axes and static curves.
+    pub base: HtmlCanvasElement,
+    /// The run so far.
+    pub trail: HtmlCanvasElement,
+    /// The current position.
+    pub overlay: HtmlCanvasElement,
+}
 
 /// Handles to a chart's three canvases.
 #[derive(Clone, Copy)]

@@ -5,14 +5,15 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{IntersectionObserver, IntersectionObserverEntry};
 
-/// A signal that is true while `target` intersects the viewport (true until the
-/// observer first reports, and always true where IntersectionObserver is missing).
+/// A signal that is true while `target` intersects the viewport (false until the
+/// observer first reports, which it does as soon as it observes; always true where
+/// IntersectionObserver is missing).
 pub fn use_on_screen<E>(target: NodeRef<E>) -> Signal<bool>
 where
     E: leptos::html::ElementType + 'static,
     E::Output: JsCast + Clone + 'static,
 {
-    let visible = RwSignal::new(true);
+    let visible = RwSignal::new(false);
     Effect::new(move |_| {
         let Some(el) = target.get() else { return };
         let Ok(el) = el.dyn_into::<web_sys::Element>() else { return };
@@ -21,8 +22,9 @@ where
                 visible.set(e.is_intersecting());
             }
         });
-        if let Ok(obs) = IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
-            obs.observe(&el);
+        match IntersectionObserver::new(cb.as_ref().unchecked_ref()) {
+            Ok(obs) => obs.observe(&el),
+            Err(_) => visible.set(true),
         }
         // One observer per figure, kept for the page's lifetime.
         cb.forget();

@@ -4,7 +4,6 @@
 //!
 //! Depends on `sim` for data and on web-sys for canvases; never on `app`.
 
-pub mod duel;
 pub mod frame;
 pub mod layer;
 pub mod palette;

@@ -26,6 +26,7 @@ pub static FIGURE: FigureDef = FigureDef {
         name: "claim-candidates",
         label: "Candidates from a parent at the centre: accepted (crosses) and rejected (grey dots); arrows: mean accepted step (solid, the selection colour), exact theory (solid, ink), small-step k∇f (dashed)",
         aspect: 0.62,
+        class: "",
     }],
     stats: "Candidates {candidates:0}; accepted {accept:3} (theory 0.500 for logistic acceptance on a linear slope).\n\
             Mean accepted step along ∇f: {mean:4} (99.9 % interval {mean.lo:4} to {mean.hi:4}); theory {theory:4}; \
@@ -38,6 +39,12 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> the accepted crosses lean to the right, uphill, and their mean \
               (solid arrow) settles on the exact theory; at gentle slopes it matches k∇f, at steep ones it falls short of it.",
     build,
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
 };
 
 /// Candidates drawn per unit of work: one frame's worth at 60 frames a second.

@@ -65,8 +65,9 @@ pub static FIGURE: FigureDef = FigureDef {
             name: "drift-sel",
             label: "Selection's mean step (LOOP): m(|∇f|)·∇f/|∇f|; thick arrows on the circle: Monte Carlo",
             aspect: 1.0,
+            class: "",
         },
-        ChartDef { name: "drift-gd", label: "Gradient ascent k·∇f, k = k_loop", aspect: 1.0 },
+        ChartDef { name: "drift-gd", label: "Gradient ascent k·∇f, k = k_loop", aspect: 1.0, class: "" },
     ],
     stats: "Selection: ∮F·dl = {circulation.sel:5}, {ratio:3} of mean |F| × circumference. Exact mean step on \
             this curved f: ∮ = {circulation.exact:5}; Monte Carlo ∮ = {circulation.mc:5} ± {circulation.mc.se:5} \
@@ -87,6 +88,12 @@ pub static FIGURE: FigureDef = FigureDef {
               to rounding, while selection's is a clear fraction of what a field running round the circle would \
               give, and the simulation agrees with the exact value: selection's mean step is not the gradient of \
               any function.</p>",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

@@ -42,7 +42,7 @@ pub static FIGURE: FigureDef = FigureDef {
     charts: &[ChartDef {
         name: "eta-curves",
         label: "Effective learning rate against slope, log–log: theory curves per acceptance rule, Monte Carlo points with 99.9 % error bars, SGD's constant η",
-        aspect: 0.7,
+        aspect: 0.7, class: ""
     }],
     stats: "Monte Carlo {progress:0} % done: {samples:0} samples (accepted steps under LOOP, generations under KEEP) \
             from {candidates:0} candidates. Points whose 99.9 % error bar contains the theory: {agree:2} (fraction); \
@@ -69,6 +69,12 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> SGD's line is flat, but every rule's η_eff falls once a = βs|∇f| passes \
               about 1, roughly as 1/|∇f| — selection behaves like normalised or clipped gradient descent, whatever the \
               acceptance rule.",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

@@ -23,7 +23,7 @@ pub static FIGURE: FigureDef = FigureDef {
     charts: &[ChartDef {
         name: "fitness-descendants",
         label: "Mean descendants of each of 200 parents against the parent's f: the model (crosses) and Wright–Fisher (squares), with Wright–Fisher's expectation w/w̄ (dashed)",
-        aspect: 0.62,
+        aspect: 0.62, class: ""
     }],
     stats: "Generations {generations:0}. The model: mean descendants {model.mean:3}, slope against f {model.slope:3}. \
             Wright–Fisher: slope {wf.slope:3} (expected {wf.slope.theory:3}).",
@@ -34,6 +34,12 @@ pub static FIGURE: FigureDef = FigureDef {
               parent; dashed curve: Wright–Fisher's expectation w/w̄. \
               <strong>What to notice:</strong> the model's crosses sit on 1 whatever f is — its “fitness” never \
               changes how many descendants anyone has — while Wright–Fisher's squares climb with f.",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

@@ -33,12 +33,12 @@ pub static FIGURE: FigureDef = FigureDef {
         ChartDef {
             name: "ghosts-loop",
             label: "LOOP: the path of parents, the latest step's rejected candidates (dots) and the accepted one (cross)",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
         ChartDef {
             name: "ghosts-keep",
             label: "KEEP: one candidate per generation (dot if rejected, cross if accepted); a rejected one leaves the parent in place",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
     ],
     stats: "Generations {steps:0}. LOOP: acceptance rate {loop.accept:3}, rejected candidates per step \
@@ -51,6 +51,12 @@ pub static FIGURE: FigureDef = FigureDef {
               step's rejected candidates, the “ghosts”; cross: the accepted one; ring: the current parent. \
               <strong>What to notice:</strong> LOOP takes an accepted step every generation by discarding the ghosts; \
               KEEP counts each ghost as a generation in which nothing happens, so it follows the same path more slowly.",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

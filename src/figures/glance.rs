@@ -21,11 +21,13 @@ pub static FIGURE: FigureDef = FigureDef {
             name: "glance-sgd",
             label: "Mini-batch SGD: its steps (Δu, Δv) in the two flat, hidden coordinates (squares)",
             aspect: 1.0,
+            class: "",
         },
         ChartDef {
             name: "glance-sel",
             label: "Selection: its steps (Δu, Δv) in the same coordinates (crosses)",
             aspect: 1.0,
+            class: "",
         },
     ],
     stats: "After {step:0} steps: SGD's steps have r = {sgd.r:2}, selection's r = {sel.r:2}.",
@@ -34,6 +36,12 @@ pub static FIGURE: FigureDef = FigureDef {
     caption: "Each mark is one step's move in the two coordinates the loss does not depend on. The dashed line is \
               the direction every example's gradient points in there. Change ρ to make the data's two hidden \
               gradients less correlated: SGD's line widens into an ellipse; selection's cloud does not change.",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

@@ -49,12 +49,12 @@ pub static FIGURE: FigureDef = FigureDef {
         ChartDef {
             name: "limits-small-step",
             label: "(a) Small steps: η_eff / k_loop against a = βs|∇f|, per acceptance rule",
-            aspect: 0.75,
+            aspect: 0.75, class: ""
         },
         ChartDef {
             name: "limits-histogram",
             label: "(b) Long run of KEEP: histogram of visited x against the Gibbs density",
-            aspect: 0.75,
+            aspect: 0.75, class: ""
         },
     ],
     stats: "Generation {steps:0} ({progress:0} % of the run). (a) At a = 0.1 every rule has R ≥ {r_small:3}; \
@@ -76,6 +76,12 @@ pub static FIGURE: FigureDef = FigureDef {
               exactly k_loop·∇f; and the histogram settles onto the Gibbs density for logistic, Metropolis and Kimura \
               acceptance, whose forward/reverse ratio P(Δ)/P(−Δ) is e<sup>βΔ</sup> — probit's is not, and its spread \
               settles too narrow (<a href=\"#appendix-stationary\">appendix</a>).",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

@@ -34,12 +34,12 @@ pub static FIGURE: FigureDef = FigureDef {
         ChartDef {
             name: "minibatch-active",
             label: "Active coordinates: per-example gradients (squares), their average (ring), earlier averages (dots), the true gradient (thin cross)",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
         ChartDef {
             name: "minibatch-hidden",
             label: "Hidden coordinates: per-example gradients and their average; the true gradient is zero (thin cross)",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
     ],
     stats: "Batches drawn {batches:0}; root-mean-square error of the average {rms:3} \
@@ -54,6 +54,12 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> a bigger batch pulls the average towards the true gradient \
               (error ∝ 1/√B), but in the hidden plane every example, and so every average, lies on the same \
               line when ρ = 1: averaging shrinks the noise without changing its shape.",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

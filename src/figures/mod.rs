@@ -9,6 +9,7 @@
 
 pub mod claim;
 pub mod drift;
+pub mod duel;
 pub mod eta;
 pub mod fitness;
 pub mod ghosts;
@@ -18,6 +19,9 @@ pub mod minibatch;
 pub mod regression;
 
 use crate::settings::Setting;
+
+/// The most units a link may ask a figure to replay at load (`t`).
+pub const MAX_REPLAY_UNITS: u64 = crate::sim::duel::MAX_REPLAY_STEPS;
 
 /// The numbers a figure shows this frame: `(readout name, value)` pairs; the name
 /// lacks the `<figure-id>.` prefix, and `None` means "not yet defined".
@@ -61,6 +65,18 @@ pub trait Sim {
         false
     }
 
+    /// Does action `key` (one of the figure's [`Action`]s); it may change `values` (one
+    /// per setting), and says what the kit must do next.
+    fn act(&mut self, _key: &str, _values: &mut [f64]) -> ActOutcome {
+        ActOutcome::Nothing
+    }
+
+    /// Called after each frame's work: whether chart `chart`'s base (its axes or its
+    /// theory curves) must be drawn again because the run outgrew it.
+    fn refresh(&mut self, _chart: usize) -> Redraw {
+        Redraw::Nothing
+    }
+
     /// The reader clicked or tapped chart `chart` at data point (x, y); returns true if
     /// the figure changed (the kit then repaints it whole).
     fn click(&mut self, _chart: usize, _x: f64, _y: f64) -> bool {
@@ -91,6 +107,75 @@ pub trait Sim {
     fn paint(&mut self, chart: usize, paint: &mut crate::charts::Paint<'_>, full: bool);
 }
 
+/// What the kit does after an action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActOutcome {
+    /// Nothing changed.
+    Nothing,
+    /// The values changed: start a new run with them.
+    Restart,
+    /// The run moved on by this many units: pause, count them and repaint.
+    Ran(u64),
+    /// The run changed otherwise: repaint it whole.
+    Repaint,
+    /// A file for the reader to download.
+    Download {
+        /// Its name.
+        filename: String,
+        /// Its MIME type.
+        mime: &'static str,
+        /// Its contents.
+        text: String,
+    },
+}
+
+/// What a chart needs drawn again after a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redraw {
+    /// Only what is new.
+    Nothing,
+    /// The base (axes, theory curves) on the same axes; the data stays.
+    Base,
+    /// Everything: the axes changed.
+    All,
+}
+
+/// A button of a figure (`data-action="<key>"`), done by [`Sim::act`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// Its `data-action` name.
+    pub key: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// The group it is shown in (a [`Group`]'s index), or the toolbar if `None`.
+    pub group: Option<usize>,
+}
+
+/// A named set of values (`?preset=<key>` for a figure with bare keys, otherwise
+/// `<id>.preset=<key>`), offered in a menu.
+#[derive(Clone, Copy, Debug)]
+pub struct Scene {
+    /// Its URL value.
+    pub key: &'static str,
+    /// Its name in the menu.
+    pub label: &'static str,
+    /// One line shown in the figure while it is active: what to notice.
+    pub notice: &'static str,
+    /// Sets the scene's values, starting from the defaults.
+    pub apply: fn(&mut [f64]),
+}
+
+/// A group of settings, shown as a fieldset inside the figure's "Parameters" details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Its legend.
+    pub label: &'static str,
+    /// A class for its colour key (e.g. a model's), or "".
+    pub class: &'static str,
+    /// The keys of its settings, in order.
+    pub keys: &'static [&'static str],
+}
+
 /// One chart of a figure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChartDef {
@@ -100,6 +185,8 @@ pub struct ChartDef {
     pub label: &'static str,
     /// Height over width of its box (its axes keep equal units when they share them).
     pub aspect: f64,
+    /// A class for its box and its label's colour key (e.g. a model's), or "".
+    pub class: &'static str,
 }
 
 /// A figure: everything the kit needs to build it.
@@ -121,13 +208,64 @@ pub struct FigureDef {
     pub caption: &'static str,
     /// Builds the simulation for a set of valid values (one per setting).
     pub build: fn(&[f64]) -> Box<dyn Sim>,
+    /// Its keys are written without the `<id>.` prefix (the page's own, older keys), and
+    /// it writes every key and the format version `v` whenever it writes the URL.
+    pub bare_keys: bool,
+    /// Its run is deterministic: when paused, the units done are written to the URL
+    /// (`t`, or `<id>.t`), and a link with them replays that many and starts paused.
+    pub replay: bool,
+    /// Named scenes, offered in a menu (none: no menu).
+    pub scenes: &'static [Scene],
+    /// Buttons beside play and reset, done by [`Sim::act`].
+    pub actions: &'static [Action],
+    /// Settings grouped in fieldsets under "Parameters" (the rest are in the toolbar).
+    pub groups: &'static [Group],
+    /// A class for the box of its charts (a grid layout), or "" for the default.
+    pub layout: &'static str,
+}
+
+impl FigureDef {
+    /// The URL key of setting or state `key`: bare, or `<id>.<key>`.
+    pub fn url_key(&self, key: &str) -> String {
+        if self.bare_keys {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.id)
+        }
+    }
+
+    /// The values of scene `key` (from the defaults, keeping `seeds`' seed settings);
+    /// `None` for an unknown scene.
+    pub fn scene_values(&self, key: &str, current: &[f64]) -> Option<Vec<f64>> {
+        let scene = self.scenes.iter().find(|s| s.key == key)?;
+        let mut v = crate::settings::defaults(self.settings);
+        (scene.apply)(&mut v);
+        self.keep_own(&mut v, current);
+        Some(v)
+    }
+
+    /// Copies the settings a scene or "defaults" leaves alone (seeds, and settings not
+    /// in the URL) from `current` into `v`.
+    pub fn keep_own(&self, v: &mut [f64], current: &[f64]) {
+        for (i, s) in self.settings.iter().enumerate() {
+            if matches!(s.kind, crate::settings::Kind::Seed { .. }) || !s.in_url {
+                v[i] = current[i];
+            }
+        }
+    }
+
+    /// The scene `values` are in, if any (seeds and settings not in the URL aside).
+    pub fn scene_of(&self, values: &[f64]) -> Option<&'static Scene> {
+        self.scenes.iter().find(|s| self.scene_values(s.key, values).is_some_and(|v| v == values))
+    }
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 9] = [
+pub static ALL: [&FigureDef; 10] = [
     &glance::FIGURE,
     &claim::FIGURE,
     &minibatch::FIGURE,
+    &duel::FIGURE,
     &eta::FIGURE,
     &ghosts::FIGURE,
     &regression::FIGURE,
@@ -188,6 +326,21 @@ mod tests {
             (f.build)(&defaults(f.settings)).numbers(&mut out);
             for name in placeholders(f.stats) {
                 assert!(out.iter().any(|(n, _)| *n == name), "{} stats name {name}, which it never reports", f.id);
+            }
+        }
+    }
+
+    /// Every scene gives valid values, and scenes differ from each other.
+    #[test]
+    fn scenes_are_valid_and_recognised() {
+        for f in ALL {
+            let d = defaults(f.settings);
+            for sc in f.scenes {
+                let v = f.scene_values(sc.key, &d).unwrap();
+                for (s, x) in f.settings.iter().zip(&v) {
+                    assert_eq!(s.valid(*x), *x, "{}.{} in scene {}", f.id, s.key, sc.key);
+                }
+                assert_eq!(f.scene_of(&v).map(|s| s.key), Some(sc.key), "{} scene {}", f.id, sc.key);
             }
         }
     }

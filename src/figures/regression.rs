@@ -80,12 +80,12 @@ pub static FIGURE: FigureDef = FigureDef {
         ChartDef {
             name: "regression-sgd",
             label: "Mini-batch SGD (squares) in the weight plane: single steps from the ringed point, or its long-run positions around the optimum; dashed ellipse theory, solid ellipse measured",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
         ChartDef {
             name: "regression-sel",
             label: "Selection (crosses accepted, dots rejected) in the weight plane: candidate mutations from the ringed point, or KEEP's long-run positions; dashed ellipse theory, solid ellipse measured",
-            aspect: 1.0,
+            aspect: 1.0, class: ""
         },
     ],
     stats: "One step from w = ({point.w1:2}, {point.w2:2}). SGD: r = {step_r:3} (99.9 % interval {step_r.lo:3} to \
@@ -112,6 +112,12 @@ pub static FIGURE: FigureDef = FigureDef {
               steep direction, like H, while the mutations are round and the accepted ones lean along the valley; \
               in the long run the shapes swap: SGD's cloud is nearly round and selection's lies along the flat \
               valley, like H⁻¹.</p>",
+    bare_keys: false,
+    replay: false,
+    scenes: &[],
+    actions: &[],
+    groups: &[],
+    layout: "",
     build,
 };
 

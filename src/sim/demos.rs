@@ -217,7 +217,8 @@ impl BatchStream {
     /// Draws the next batch.
     pub fn draw(&mut self) {
         let (grads, mean) = draw_batch(&self.problem, &self.theta, self.batch, &mut self.rng);
-        self.error2.push((mean[0] - self.truth[0]).powi(2) + (mean[1] - self.truth[1]).powi(2));
+        let (e0, e1) = (mean[0] - self.truth[0], mean[1] - self.truth[1]);
+        self.error2.push(e0 * e0 + e1 * e1);
         for g in &grads {
             self.hidden.push(g[2], g[3]);
         }
@@ -403,7 +404,7 @@ mod tests {
         assert_eq!(s.means.len(), BatchStream::KEPT);
         assert_eq!(s.latest.len(), 8);
         // E|mean − truth|² = rms²; the squared error of a 2-D Gaussian has sd = its mean.
-        let z = (s.error2.mean().unwrap() - t.rms_error.powi(2)) / s.error2.standard_error().unwrap();
+        let z = (s.error2.mean().unwrap() - t.rms_error * t.rms_error) / s.error2.standard_error().unwrap();
         assert!(z.abs() < Z_999, "z = {z}");
         assert!((s.hidden.correlation().unwrap() - 1.0).abs() < 1e-9);
     }

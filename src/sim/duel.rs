@@ -393,12 +393,126 @@ impl Duel {
     }
 }
 
+/// Which of the two models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// Mini-batch SGD.
+    Sgd,
+    /// Selection.
+    Selection,
+}
+
+/// The theory the centrepiece draws under its runs (§B, §A.1.1).
+impl Duel {
+    /// One model's record.
+    pub fn record(&self, model: Model) -> &Record {
+        match model {
+            Model::Sgd => &self.sgd_record,
+            Model::Selection => &self.sel_record,
+        }
+    }
+
+    /// The expected path of (a, b) over the first `steps` steps: SGD's exact mean
+    /// (a_t = a₀(1 − ηh)^t), selection's mean path under LOOP or KEEP; `None` where no
+    /// theory is drawn (mutations uniform in a ball).
+    pub fn theory_mean_path(&self, model: Model, steps: usize) -> Option<Vec<[f64; 2]>> {
+        let p = &self.params;
+        let h = (self.problem().params().h_a, self.problem().params().h_b);
+        let start = [DEFAULT_START[0], DEFAULT_START[1]];
+        match model {
+            Model::Sgd => Some(
+                (0..=steps as u64)
+                    .map(|t| {
+                        let a = theory::sgd_active_moments(start[0], h.0, 0.0, p.lr, p.batch, t).0;
+                        let b = theory::sgd_active_moments(start[1], h.1, 0.0, p.lr, p.batch, t).0;
+                        [a, b]
+                    })
+                    .collect(),
+            ),
+            Model::Selection if p.mutation == MutationShape::Gaussian => {
+                let acc = p.acceptance_rule();
+                Some(match p.rule {
+                    RuleKind::Loop => theory::selection_mean_path(self.problem(), &acc, p.sigma, start, steps),
+                    RuleKind::Keep => theory::keep_mean_path(self.problem(), &acc, p.sigma, start, steps),
+                })
+            }
+            Model::Selection => None,
+        }
+    }
+
+    /// The slope of the line v = slope·u that SGD's hidden path never leaves when
+    /// ρ = ±1 (every example's hidden gradient is then proportional to (c_u, ±c_v));
+    /// `None` otherwise.
+    pub fn theory_hidden_line(&self) -> Option<f64> {
+        let pr = self.problem().params();
+        (pr.rho.abs() == 1.0 && pr.c_u != 0.0).then(|| pr.rho * pr.c_v / pr.c_u)
+    }
+
+    /// Cov(Δu, Δv) of one step: SGD's from the per-example gradients, selection's s²I
+    /// (of a step that moved).
+    pub fn theory_step_covariance(&self, model: Model) -> [[f64; 2]; 2] {
+        match model {
+            Model::Sgd => {
+                let c = theory::sgd_step_covariance(self.problem(), self.params.lr, self.params.batch);
+                [[c[2][2], c[2][3]], [c[3][2], c[3][3]]]
+            }
+            Model::Selection => {
+                let v = self.params.sigma * self.params.sigma;
+                [[v, 0.0], [0.0, v]]
+            }
+        }
+    }
+
+    /// Cov(u, v) of the hidden position now: the hidden gradient is zero, so the
+    /// position is a sum of independent steps, and its covariance is the number of
+    /// steps that moved times one step's.
+    pub fn theory_hidden_covariance(&self, model: Model) -> [[f64; 2]; 2] {
+        let n = match model {
+            Model::Sgd => self.sgd_record.diverged.as_ref().map_or(self.steps, |d| d.step) as f64,
+            Model::Selection => self.sel_record.hidden.count() as f64,
+        };
+        let c = self.theory_step_covariance(model);
+        [[n * c[0][0], n * c[0][1]], [n * c[1][0], n * c[1][1]]]
+    }
+}
+
 /// The most steps a link may ask to replay at load.
 pub const MAX_REPLAY_STEPS: u64 = 100_000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn theory_paths_start_at_theta0_and_head_for_the_minimum() {
+        let d = Duel::new(DuelParams::default()).unwrap();
+        for model in [Model::Sgd, Model::Selection] {
+            let path = d.theory_mean_path(model, 400).unwrap();
+            assert_eq!(path[0], [DEFAULT_START[0], DEFAULT_START[1]]);
+            let end = path.last().unwrap();
+            assert!(end[0].abs() < 0.5 && end[1].abs() < 0.5, "{model:?} ends at {end:?}");
+        }
+        let ball = Duel::new(DuelParams { mutation: MutationShape::Ball, ..DuelParams::default() }).unwrap();
+        assert!(ball.theory_mean_path(Model::Selection, 10).is_none());
+        // ρ = 1: SGD's hidden steps are perfectly correlated, and lie on the line.
+        let c = d.theory_step_covariance(Model::Sgd);
+        assert!((c[0][1] * c[0][1] - c[0][0] * c[1][1]).abs() < 1e-12);
+        assert!(d.theory_hidden_line().is_some());
+        let half = Duel::new(DuelParams { rho: 0.5, ..DuelParams::default() }).unwrap();
+        assert!(half.theory_hidden_line().is_none());
+    }
+
+    #[test]
+    fn hidden_spread_grows_with_the_steps_taken() {
+        let mut d = Duel::new(DuelParams::default()).unwrap();
+        assert_eq!(d.theory_hidden_covariance(Model::Sgd)[0][0], 0.0);
+        d.advance(100).unwrap();
+        let one = d.theory_step_covariance(Model::Sgd)[0][0];
+        assert!((d.theory_hidden_covariance(Model::Sgd)[0][0] - 100.0 * one).abs() < 1e-12);
+        let moved = d.sel_record.hidden.count() as f64;
+        let s2 = d.params().sigma * d.params().sigma;
+        assert!((d.theory_hidden_covariance(Model::Selection)[1][1] - moved * s2).abs() < 1e-12);
+    }
 
     #[test]
     fn same_seed_same_run_different_seed_different_run() {

@@ -36,17 +36,10 @@ impl Clock {
     }
 
     /// Advances `sim` for a frame at `now` (ms): as many units as its rate asks for
-    /// since the last frame (if `paced`; otherwise as many as the budget allows, as when
-    /// building a still), at most `limit`, and never past the time budget.
-    pub fn advance(
-        &mut self,
-        sim: &mut dyn Sim,
-        now: f64,
-        limit: u64,
-        paced: bool,
-        clock: &dyn Fn() -> f64,
-    ) -> Advance {
-        let rate = if paced { sim.rate() } else { f64::INFINITY };
+    /// since the last frame (as many as the budget allows if `fast`: a still or a
+    /// replay), at most `limit`, and never past the time budget.
+    pub fn advance(&mut self, sim: &mut dyn Sim, now: f64, limit: u64, fast: bool, clock: &dyn Fn() -> f64) -> Advance {
+        let rate = if fast { f64::INFINITY } else { sim.rate() };
         let dt = self.last.map_or(1000.0 / 60.0, |l| (now - l).clamp(0.0, 100.0));
         self.last = Some(now);
         let wanted = if rate.is_finite() { self.carry + rate * dt / 1000.0 } else { f64::INFINITY };

@@ -24,7 +24,7 @@ use super::visibility::use_on_screen;
 use crate::charts::pixels::Pixels;
 use crate::charts::plane::{draw_scaled_axes, equalize, fit_canvas};
 use crate::charts::{Frame, Paint, Palette};
-use crate::figures::{FigureDef, Numbers};
+use crate::figures::{ActOutcome, FigureDef, Numbers, Redraw};
 use crate::settings::{Kind, Setting};
 use frame_loop::Clock;
 
@@ -59,6 +59,15 @@ fn clear(ctx: &web_sys::CanvasRenderingContext2d) {
     }
 }
 
+/// How a chart is drawn this frame.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Only what is new (the figure may still ask for more, see `Sim::refresh`).
+    New,
+    /// Everything, after a resize, a theme change or a restart.
+    All,
+}
+
 /// One figure, made from its definition and its initial (valid) values.
 #[component]
 pub fn FigureView(
@@ -66,16 +75,27 @@ pub fn FigureView(
     def: &'static FigureDef,
     /// One valid value per setting (from the URL, or the defaults).
     initial: Vec<f64>,
+    /// Units to replay at load (from a link's `t`), then stay paused.
+    #[prop(default = None)]
+    replay: Option<u64>,
 ) -> impl IntoView {
     let id = def.id;
     let values = RwSignal::new(initial.clone());
     let sim = StoredValue::new_local((def.build)(&initial));
     let numbers = RwSignal::new(Numbers::new());
     let status = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<String>);
     let reduced = prefers_reduced_motion();
-    let playing = RwSignal::new(!reduced);
-    // Units still owed to the reduced-motion still.
-    let still_left = StoredValue::new_local(if reduced { sim.with_value(|s| s.still_units()) } else { 0 });
+    let replay = replay.filter(|_| def.replay);
+    let playing = RwSignal::new(!reduced && replay.is_none());
+    // Units owed to the reduced-motion still or to a link's replay, done as fast as the
+    // frame budget allows while the figure is on screen.
+    let owed = replay.unwrap_or(if reduced { sim.with_value(|s| s.still_units()) } else { 0 });
+    let still_left = StoredValue::new_local(owed);
+    // The replay's progress (done, of), shown while it runs.
+    let replaying = RwSignal::new(replay.filter(|t| *t > 0).map(|t| (0u64, t)));
+    // Units done in this run (for `t` in the URL).
+    let done = StoredValue::new_local(0u64);
     let clock = StoredValue::new_local(Clock::default());
     // The run stopped because it had nothing more to do (not because the reader paused).
     let ended = StoredValue::new_local(false);
@@ -87,6 +107,12 @@ pub fn FigureView(
         .collect();
     let refs = StoredValue::new(refs);
     let charts = StoredValue::new_local(def.charts.iter().map(|_| ChartState::default()).collect::<Vec<_>>());
+
+    // The address bar: the values and, paused, the units done (for a figure that replays).
+    let write_url = move || {
+        let t = (def.replay && !playing.get_untracked()).then(|| done.get_value());
+        values.with_untracked(|v| url::write(def, v, t));
+    };
 
     let bound = StoredValue::new_local(bind::Bound::new(id));
     // What a screen reader hears: the stats as one sentence, at most every few seconds
@@ -115,8 +141,9 @@ pub fn FigureView(
             });
         }
     };
-    // Draws chart data; `full` redraws the bases first (after resize, theme or restart).
-    let paint = move |full: bool| {
+    // Draws chart data; `Mode::All` redraws the bases first (after resize, theme or
+    // restart); otherwise each chart is drawn as its figure asks (`Sim::refresh`).
+    let paint = move |mode: Mode| {
         let palette = Palette::for_scheme(prefers_dark());
         let dpr = device_pixel_ratio();
         refs.with_value(|refs| {
@@ -128,10 +155,17 @@ pub fn FigureView(
                         else {
                             continue;
                         };
-                        if full || st.frame.is_none() {
+                        let redraw = match mode {
+                            Mode::All => Redraw::All,
+                            Mode::New if st.frame.is_none() => Redraw::All,
+                            Mode::New => s.refresh(i),
+                        };
+                        if redraw != Redraw::Nothing {
                             let Some((w, h)) = fit_canvas(&base, dpr) else { continue };
-                            fit_canvas(&data, dpr);
-                            fit_canvas(&overlay, dpr);
+                            if redraw == Redraw::All {
+                                fit_canvas(&data, dpr);
+                                fit_canvas(&overlay, dpr);
+                            }
                             let b = s.axes(i, &palette);
                             let log = s.log_scale(i);
                             let axes = if b.equal && log == (false, false) {
@@ -146,7 +180,9 @@ pub fn FigureView(
                                     None
                                 }
                             };
-                            st.pixels.resize(w, h);
+                            if redraw == Redraw::All {
+                                st.pixels.resize(w, h);
+                            }
                         }
                         let (Some(frame), Some(octx), Some(dctx)) = (st.frame, context2d(&overlay), context2d(&data))
                         else {
@@ -154,7 +190,7 @@ pub fn FigureView(
                         };
                         clear(&octx);
                         let mut p = Paint { frame: &frame, palette: &palette, pixels: &mut st.pixels, overlay: &octx };
-                        s.paint(i, &mut p, full);
+                        s.paint(i, &mut p, redraw == Redraw::All);
                         st.pixels.flush(&dctx);
                     }
                 });
@@ -188,29 +224,39 @@ pub fn FigureView(
             clock.update_value(Clock::pause);
             return false;
         }
-        let limit = if playing.get_untracked() { u64::MAX } else { still };
-        // A still is built as fast as the frame budget allows, whatever the figure's pace.
-        let paced = playing.get_untracked();
+        let (limit, fast) = if playing.get_untracked() { (u64::MAX, false) } else { (still, true) };
         let adv = sim
             .try_update_value(|s| {
                 let mut c = clock.get_value();
-                let a = c.advance(s.as_mut(), ts, limit, paced, &now_ms);
+                let a = c.advance(s.as_mut(), ts, limit, fast, &now_ms);
                 clock.set_value(c);
                 a
             })
             .unwrap_or(frame_loop::Advance { units: 0, finished: true });
+        done.update_value(|d| *d += adv.units);
         if !playing.get_untracked() {
             still_left.set_value(still.saturating_sub(adv.units.max(1)));
+            if let Some((_, of)) = replaying.get_untracked() {
+                replaying.set(Some((done.get_value(), of)));
+            }
         }
         publish();
-        paint(false);
+        paint(Mode::New);
+        let owed_done = !playing.get_untracked() && still_left.get_value() == 0;
+        if adv.finished || owed_done {
+            still_left.set_value(0);
+            if replaying.get_untracked().is_some() {
+                replaying.set(None);
+                write_url();
+            }
+        }
         if adv.finished {
             ended.set_value(playing.get_untracked());
-            still_left.set_value(0);
             playing.set(false);
+            write_url();
             return false;
         }
-        true
+        !owed_done
     });
     let ticker = StoredValue::new_local(ticker);
     let kick = move || ticker.with_value(Ticker::kick);
@@ -219,22 +265,30 @@ pub fn FigureView(
             kick();
         }
     });
+    // Pausing writes the units done to the URL; playing removes them.
+    Effect::new(move |first: Option<()>| {
+        playing.track();
+        if first.is_some() && def.replay {
+            write_url();
+        }
+    });
 
     let restart = move |v: Vec<f64>| {
         sim.set_value((def.build)(&v));
-        url::write(def, &v);
         values.set(v);
+        done.set_value(0);
+        replaying.set(None);
         clock.update_value(Clock::pause);
         // A run that had finished by itself plays again once rebuilt.
         if ended.get_value() && !reduced {
             playing.set(true);
         }
         ended.set_value(false);
-        if !playing.get_untracked() && reduced {
-            still_left.set_value(sim.with_value(|s| s.still_units()));
-        }
+        still_left.set_value(if !playing.get_untracked() && reduced { sim.with_value(|s| s.still_units()) } else { 0 });
+        message.set(None);
+        write_url();
         publish();
-        paint(true);
+        paint(Mode::All);
         kick();
     };
     // Sets settings `(index, value)`, as the controls or a picking click do.
@@ -248,16 +302,41 @@ pub fn FigureView(
             return;
         }
         if sim.try_update_value(|s| s.retune(&v)).unwrap_or(false) {
-            url::write(def, &v);
             values.set(v);
+            write_url();
             publish();
-            paint(true);
+            paint(Mode::All);
             kick();
         } else {
             restart(v);
         }
     };
     let set = move |i: usize, x: f64| set_all(&[(i, x)]);
+    let act = move |key: &'static str| {
+        let mut v = values.get_untracked();
+        let outcome = sim.try_update_value(|s| s.act(key, &mut v)).unwrap_or(ActOutcome::Nothing);
+        match outcome {
+            ActOutcome::Nothing => {}
+            ActOutcome::Restart => {
+                let v = def.settings.iter().zip(v).map(|(s, x)| s.valid(x)).collect();
+                restart(v);
+            }
+            ActOutcome::Ran(n) => {
+                playing.set(false);
+                still_left.set_value(0);
+                done.update_value(|d| *d += n);
+                write_url();
+                publish();
+                paint(Mode::New);
+            }
+            ActOutcome::Repaint => {
+                publish();
+                paint(Mode::All);
+                kick();
+            }
+            ActOutcome::Download { filename, mime, text } => super::share::download(&filename, mime, &text),
+        }
+    };
     let click = move |i: usize, ev: leptos::ev::MouseEvent| {
         let dpr = device_pixel_ratio();
         let (px, py) = (f64::from(ev.offset_x()) * dpr, f64::from(ev.offset_y()) * dpr);
@@ -277,20 +356,24 @@ pub fn FigureView(
         }
         if sim.try_update_value(|s| s.click(i, x, y)).unwrap_or(false) {
             publish();
-            paint(true);
+            paint(Mode::All);
             kick();
         }
     };
 
     // First paint once laid out; again on resize and on theme changes (which the page
-    // turns into a resize event).
+    // turns into a resize event). A figure with bare keys owns the query: it writes
+    // every key at once, so the address bar shows what the link was read as.
     Effect::new(move |_| {
         request_animation_frame(move || {
+            if def.bare_keys && replaying.get_untracked().is_none() {
+                write_url();
+            }
             publish();
-            paint(true);
+            paint(Mode::All);
         })
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| paint(true));
+    let resize = window_event_listener(leptos::ev::resize, move |_| paint(Mode::All));
     let visible = window_event_listener_untyped("visibilitychange", move |_| {
         if !document_hidden() {
             kick();
@@ -301,12 +384,96 @@ pub fn FigureView(
         visible.remove();
     });
 
+    let value_of = move |i: usize| Signal::derive(move || values.with(|v| v[i]));
+    let shown = move |i: usize| {
+        let s = &def.settings[i];
+        move || values.with(|v| s.shown(def.settings, v))
+    };
+    let grouped = |key: &str| def.groups.iter().any(|g| g.keys.contains(&key));
     let controls = def
         .settings
         .iter()
         .enumerate()
-        .map(|(i, s)| control(s, Signal::derive(move || values.get()[i]), move |x| set(i, x)))
+        .filter(|(_, s)| !grouped(s.key))
+        .map(|(i, s)| {
+            let c = control(s, value_of(i), move |x| set(i, x), message);
+            view! { <span class="control" hidden=move || !shown(i)()>{c}</span> }
+        })
         .collect_view();
+    let buttons = move |group: Option<usize>| {
+        def.actions
+            .iter()
+            .filter(move |a| a.group == group)
+            .map(move |a| {
+                let key = a.key;
+                view! { <button type="button" data-action=key on:click=move |_| act(key)>{a.label}</button> }
+            })
+            .collect_view()
+    };
+    let scene_menu = (!def.scenes.is_empty()).then(|| {
+        let current = move || values.with(|v| def.scene_of(v).map_or("", |s| s.key)).to_string();
+        view! {
+            <label class="choice">
+                <span class="control-name">"Scene"</span>
+                <select name="preset" prop:value=current on:change=move |ev| {
+                    let key = event_target_value(&ev);
+                    if let Some(v) = values.with_untracked(|cur| def.scene_values(&key, cur)) {
+                        restart(v);
+                    }
+                }>
+                    <option value="">"Custom"</option>
+                    {def.scenes.iter().map(|s| view! { <option value=s.key>{s.label}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    });
+    let scene_notice = move || values.with(|v| def.scene_of(v).map(|s| s.notice));
+    let groups = (!def.groups.is_empty()).then(|| {
+        let sets = def
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                let fields = g
+                    .keys
+                    .iter()
+                    .filter_map(|k| def.settings.iter().position(|s| s.key == *k))
+                    .map(|i| {
+                        let c = control(&def.settings[i], value_of(i), move |x| set(i, x), message);
+                        view! { <div class="control" hidden=move || !shown(i)()>{c}</div> }
+                    })
+                    .collect_view();
+                let key_class = format!("key {}", g.class);
+                view! {
+                    <fieldset>
+                        <legend><span class=key_class aria-hidden="true"></span>{g.label}</legend>
+                        {fields}
+                        {buttons(Some(gi))}
+                    </fieldset>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="params">
+                <summary>"Parameters — changing one restarts the run"</summary>
+                <div class="param-groups">{sets}</div>
+                <button type="button" data-action="defaults" on:click=move |_| {
+                    let mut v = crate::settings::defaults(def.settings);
+                    values.with_untracked(|cur| def.keep_own(&mut v, cur));
+                    restart(v);
+                }>"Reset to defaults"</button>
+            </details>
+        }
+    });
+    // Reset: a figure that replays starts its run again with the same values ("Reset to
+    // defaults" restores those); the others go back to their defaults.
+    let reset = move |_| {
+        if def.replay {
+            restart(values.get_untracked());
+        } else {
+            restart(crate::settings::defaults(def.settings));
+        }
+    };
     let chart_views = def
         .charts
         .iter()
@@ -314,9 +481,12 @@ pub fn FigureView(
         .enumerate()
         .map(|(i, (c, r))| {
             let style = format!("aspect-ratio: {}", 1.0 / c.aspect);
+            let class = if c.class.is_empty() { "chart".to_string() } else { format!("chart {}", c.class) };
+            let key = (!c.class.is_empty())
+                .then(|| view! { <span class=format!("key {}", c.class) aria-hidden="true"></span> });
             view! {
-                <div class="chart">
-                    <div class="chart-label">{c.label}</div>
+                <div class=class>
+                    <div class="chart-label">{key}{c.label}</div>
                     <div class="chart-box" style=style on:click=move |ev| click(i, ev)>
                         <canvas node_ref=r.base data-layer="axes" aria-hidden="true"></canvas>
                         <canvas node_ref=r.data data-chart=c.name role="img" aria-label=c.label></canvas>
@@ -326,6 +496,20 @@ pub fn FigureView(
             }
         })
         .collect_view();
+    let charts_class = if def.layout.is_empty() { "charts".to_string() } else { format!("charts {}", def.layout) };
+    let link = move || {
+        write_url();
+        format!("{}{}", super::share::page_base(), super::browser::location_search())
+    };
+    let embed = move || {
+        if def.bare_keys {
+            let t = (def.replay && !playing.get_untracked()).then(|| done.get_value());
+            let q = values.with_untracked(|v| crate::url_state::figure_link(def, v, t));
+            format!("{q}&embed={id}")
+        } else {
+            super::figure_state::embed_query(id)
+        }
+    };
 
     view! {
         <figure id=id class="figure" node_ref=fig aria-labelledby=format!("{id}-title") data-kit="" on:keydown=on_key>
@@ -333,30 +517,71 @@ pub fn FigureView(
             <p class="takeaway">{def.takeaway}</p>
             <div class="toolbar" role="group" aria-label="Controls">
                 <button type="button" data-action="play" aria-pressed=move || playing.get().to_string()
-                    on:click=move |_| { playing.update(|p| *p = !*p); }>
+                    on:click=move |_| { still_left.set_value(0); replaying.set(None); playing.update(|p| *p = !*p); }>
                     {move || if playing.get() { "❚❚ Pause" } else { "▶ Play" }}
                 </button>
+                {buttons(None)}
+                <button type="button" data-action="reset" on:click=reset>"Reset"</button>
                 {controls}
-                <button type="button" data-action="reset" on:click=move |_| restart(crate::settings::defaults(def.settings))>
-                    "Reset"
-                </button>
+                {scene_menu}
             </div>
-            <div class="charts">{chart_views}</div>
+            <Show when=move || scene_notice().is_some()>
+                <p class="scene-notice">{move || scene_notice().unwrap_or_default()}</p>
+            </Show>
+            <Show when=move || replaying.get().is_some()>
+                <p class="status" role="status">{move || replaying.get().map(|(d, of)| format!("Replaying the link: step {d} of {of}…"))}</p>
+            </Show>
+            <Show when=move || message.get().is_some()>
+                <p class="status" role="status">{move || message.get().unwrap_or_default()}</p>
+            </Show>
+            <div class=charts_class>{chart_views}</div>
             <Show when=move || status.get().is_some()>
-                <p class="status" role="status">{move || status.get().unwrap_or_default()}</p>
+                <p class="status warn" role="status">{move || status.get().unwrap_or_default()}</p>
             </Show>
             <div class="stats" node_ref=stats_ref>{stats(id, def.stats, numbers)}</div>
             <p class="sr-only" aria-live="polite" data-spoken="">{move || spoken.get()}</p>
+            {groups}
             <figcaption inner_html=def.caption></figcaption>
-            <Tools id=id/>
+            <Tools id=id link=link embed=embed/>
         </figure>
     }
 }
 
-/// The control for one setting: a slider with its value beside it, or a menu.
-fn control(s: &'static Setting, value: Signal<f64>, commit: impl Fn(f64) + Copy + 'static) -> AnyView {
+/// The control for one setting: a slider with its value beside it, a menu, or a seed's
+/// text field with "New seed".
+fn control(
+    s: &'static Setting,
+    value: Signal<f64>,
+    commit: impl Fn(f64) + Copy + 'static,
+    message: RwSignal<Option<String>>,
+) -> AnyView {
     let name = s.key;
     match s.kind {
+        Kind::Seed { .. } => view! {
+            <label class="seed">
+                <span class="control-name">{s.label}</span>
+                <input type="text" name=name inputmode="numeric" size="12" autocomplete="off"
+                    prop:value=move || s.show(value.get())
+                    on:change=move |ev| {
+                        let raw = event_target_value(&ev);
+                        match raw.trim().parse::<u64>() {
+                            Ok(x) if x as f64 <= crate::settings::MAX_SEED => commit(x as f64),
+                            _ => {
+                                message.set(Some(format!(
+                                    "Not changed: the seed must be a whole number from 0 to {}.",
+                                    crate::settings::MAX_SEED as u64
+                                )));
+                                if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                    el.set_value(&s.show(value.get_untracked()));
+                                }
+                            }
+                        }
+                    }/>
+            </label>
+            <button type="button" data-action="new-seed"
+                on:click=move |_| commit(super::browser::fresh_seed() as f64)>"New seed"</button>
+        }
+        .into_any(),
         Kind::Number { .. } => {
             let (min, max, step) = s.slider_range();
             view! {
@@ -449,27 +674,47 @@ fn stats(id: &'static str, template: &'static str, numbers: RwSignal<Numbers>) -
         .collect_view()
 }
 
-/// Tools under a figure: download it as a PNG, or copy the code to embed it alone.
+/// Tools under a figure: copy a link to it, download it as a PNG, or copy the code to
+/// embed it alone. What was copied is also shown, for browsers that refuse to copy.
 #[component]
 pub fn Tools(
     /// The figure's id.
     id: &'static str,
+    /// The link to the page as the figure stands.
+    link: impl Fn() -> String + 'static,
+    /// The query of an embed of the figure as it stands.
+    embed: impl Fn() -> String + 'static,
 ) -> impl IntoView {
-    let snippet = RwSignal::new(None::<String>);
+    let shared = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<bool>);
+    let offer = move |text: String| {
+        super::share::copy_text(&text, move |ok| copied.set(Some(ok)));
+        copied.set(None);
+        shared.set(Some(text));
+    };
     view! {
         <div class="figure-tools" role="group" aria-label="Figure tools">
+            <button type="button" data-action="copy-link" data-figure=id on:click=move |_| offer(link())>"Copy link"</button>
+            <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
+                offer(super::share::embed_snippet(&embed(), &format!("Interactive figure: {id}")));
+            }>"Copy embed code"</button>
             <button type="button" data-action="png" data-figure=id
                 on:click=move |_| super::share::download_png(id, Palette::for_scheme(prefers_dark()).background)>
                 "Download as PNG"
             </button>
-            <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
-                let code = super::share::embed_snippet(&super::figure_state::embed_query(id), &format!("Interactive figure: {id}"));
-                super::share::copy_text(&code, |_| {});
-                snippet.set(Some(code));
-            }>"Copy embed code"</button>
-            <Show when=move || snippet.get().is_some()>
-                <input type="text" readonly name="shared" aria-label="Embed code" prop:value=move || snippet.get().unwrap_or_default()/>
-            </Show>
         </div>
+        <Show when=move || shared.get().is_some()>
+            <p class="shared">
+                <label>{move || match copied.get() {
+                        Some(true) => "Copied to the clipboard; it is also here: ",
+                        Some(false) => "Your browser did not let the page copy it; select and copy it here: ",
+                        None => "Copying… It is also here: ",
+                    }}
+                    <input type="text" readonly name="shared" prop:value=move || shared.get().unwrap_or_default()
+                        on:focus=move |ev| { if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); } }/>
+                </label>
+                <button type="button" data-action="close-shared" on:click=move |_| shared.set(None)>"Close"</button>
+            </p>
+        </Show>
     }
 }

@@ -1,21 +1,28 @@
-//! A kit figure's settings in the address bar, as `<figure-id>.<key>=<value>`: only the
-//! values that differ from the defaults are written, every other key is kept, and the
-//! URL reader (`crate::url_state`) reads them back with the same declarations.
+//! A kit figure's settings in the address bar, as `<figure-id>.<key>=<value>` (or bare
+//! `<key>=<value>` for a figure with bare keys, which also writes the format version `v`
+//! and every key): every other key is kept, and the URL reader (`crate::url_state`)
+//! reads them back with the same declarations. A figure that replays adds the units
+//! done (`t`) while paused.
 
 use web_sys::UrlSearchParams;
 
 use crate::figures::FigureDef;
+use crate::url_state::{figure_pairs, FORMAT_VERSION};
 
-/// Writes figure `def`'s values into the address bar, keeping every other key.
-pub fn write(def: &FigureDef, values: &[f64]) {
+/// Writes figure `def`'s values (and, paused, `t`) into the address bar, keeping every
+/// other key.
+pub fn write(def: &FigureDef, values: &[f64], t: Option<u64>) {
     let Ok(params) = UrlSearchParams::new_with_str(&super::super::browser::location_search()) else { return };
-    for (s, v) in def.settings.iter().zip(values) {
-        let key = format!("{}.{}", def.id, s.key);
-        if *v == s.default_value() {
-            params.delete(&key);
-        } else {
-            params.set(&key, &s.write(*v));
-        }
+    for s in def.settings {
+        params.delete(&def.url_key(s.key));
+    }
+    params.delete(&def.url_key("t"));
+    params.delete(&def.url_key("preset"));
+    if def.bare_keys {
+        params.set("v", &FORMAT_VERSION.to_string());
+    }
+    for (k, v) in figure_pairs(def, values, t) {
+        params.set(&k, &v);
     }
     let q = String::from(params.to_string());
     super::super::browser::replace_query(&if q.is_empty() { String::new() } else { format!("?{q}") });
