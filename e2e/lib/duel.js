@@ -50,7 +50,8 @@ export async function isPlaying(target) {
  * used to show that something does NOT change; everything else polls.
  */
 export async function idleFor(page, steps = 3) {
-  const speed = Number(await control(page, 'input[name="speed"]').inputValue().catch(() => '0'));
+  // The speed menu's value is the steps per second ("max" for as fast as possible).
+  const speed = Number(await page.$eval('#duel [name="speed"]', (el) => el.value).catch(() => '0'));
   const ms = Math.min(3000, Math.max(500, speed > 0 ? (steps * 1000) / speed : 3000));
   await page.waitForTimeout(ms);
   await frames(page, 3);
