@@ -94,3 +94,9 @@ pub fn repaint_on_theme_change() {
     let _ = mq.add_event_listener_with_callback("change", wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()));
     cb.forget(); // for the page's lifetime
 }
+
+/// The 2-D context of a canvas.
+pub fn context2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    use wasm_bindgen::JsCast;
+    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
+}

@@ -1,14 +1,10 @@
 //! The page: Leptos components, one per file. Depends on `charts`, `sim` and
 //! `url_state`; nothing depends on it.
 
-pub mod anim;
 pub mod article;
 pub mod browser;
-pub mod fields;
-pub mod figure_state;
 pub mod kit;
 pub mod panic;
-pub mod plot;
 pub mod readout;
 pub mod share;
 pub mod ticker;

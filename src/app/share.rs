@@ -86,7 +86,7 @@ pub fn figure_png(figure_id: &str, background: &str) -> Option<String> {
     let out = doc.create_element("canvas").ok()?.dyn_into::<HtmlCanvasElement>().ok()?;
     out.set_width((fr.width() * dpr).round() as u32);
     out.set_height((fr.height() * dpr).round() as u32);
-    let ctx = super::plot::context2d(&out)?;
+    let ctx = super::browser::context2d(&out)?;
     ctx.set_fill_style_str(background);
     ctx.fill_rect(0.0, 0.0, f64::from(out.width()), f64::from(out.height()));
     for i in 0..canvases.length() {

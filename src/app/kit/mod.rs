@@ -49,9 +49,7 @@ struct ChartState {
     pixels: Pixels,
 }
 
-fn context2d(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok())
-}
+use super::browser::context2d;
 
 fn clear(ctx: &web_sys::CanvasRenderingContext2d) {
     if let Some(c) = ctx.canvas() {
@@ -507,7 +505,7 @@ pub fn FigureView(
             let q = values.with_untracked(|v| crate::url_state::figure_link(def, v, t));
             format!("{q}&embed={id}")
         } else {
-            super::figure_state::embed_query(id)
+            url::embed_query(id)
         }
     };
 

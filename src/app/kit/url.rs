@@ -27,3 +27,22 @@ pub fn write(def: &FigureDef, values: &[f64], t: Option<u64>) {
     let q = String::from(params.to_string());
     super::super::browser::replace_query(&if q.is_empty() { String::new() } else { format!("?{q}") });
 }
+
+/// `?embed=<id>` followed by figure `id`'s own keys from the current address, for an
+/// embed snippet that shows the figure as the reader has set it.
+pub fn embed_query(id: &str) -> String {
+    let Ok(next) = UrlSearchParams::new_with_str("") else { return format!("?embed={id}") };
+    next.set("embed", id);
+    if let Ok(current) = UrlSearchParams::new_with_str(&super::super::browser::location_search()) {
+        let prefix = format!("{id}.");
+        for entry in js_sys::try_iter(&current).ok().flatten().into_iter().flatten().flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                if k.starts_with(&prefix) {
+                    next.set(&k, &v);
+                }
+            }
+        }
+    }
+    format!("?{}", String::from(next.to_string()))
+}
