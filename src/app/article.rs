@@ -21,14 +21,7 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     None
 }
 
-/// Figure `id` as it stands in the article, with its tools under it; `None` for an
-/// unknown id.
+/// Figure `id` as it stands in the article (the same as alone: the kit adds its tools).
 pub fn figure_in_article(id: &str, state: &PageState) -> Option<AnyView> {
-    if let Some(def) = crate::figures::by_id(id) {
-        return Some(
-            view! { <super::kit::FigureView def=def initial=state.values_for(def) replay=state.replay_for(def)/> }
-                .into_any(),
-        );
-    }
-    None
+    figure_by_id(id, state)
 }

@@ -39,12 +39,7 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> the accepted crosses lean to the right, uphill, and their mean \
               (solid arrow) settles on the exact theory; at gentle slopes it matches k∇f, at steep ones it falls short of it.",
     build,
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
+    ..FigureDef::PLAIN
 };
 
 /// Candidates drawn per unit of work: one frame's worth at 60 frames a second.

@@ -88,13 +88,8 @@ pub static FIGURE: FigureDef = FigureDef {
               to rounding, while selection's is a clear fraction of what a field running round the circle would \
               give, and the simulation agrees with the exact value: selection's mean step is not the gradient of \
               any function.</p>",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 struct Drift {

@@ -69,13 +69,8 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> SGD's line is flat, but every rule's η_eff falls once a = βs|∇f| passes \
               about 1, roughly as 1/|∇f| — selection behaves like normalised or clipped gradient descent, whatever the \
               acceptance rule.",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 /// Candidates drawn per unit of work, shared among the unfinished points.

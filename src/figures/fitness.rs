@@ -34,13 +34,8 @@ pub static FIGURE: FigureDef = FigureDef {
               parent; dashed curve: Wright–Fisher's expectation w/w̄. \
               <strong>What to notice:</strong> the model's crosses sit on 1 whatever f is — its “fitness” never \
               changes how many descendants anyone has — while Wright–Fisher's squares climb with f.",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 /// Generations per second while playing (four per frame at 60 frames a second).

@@ -51,13 +51,8 @@ pub static FIGURE: FigureDef = FigureDef {
               step's rejected candidates, the “ghosts”; cross: the accepted one; ring: the current parent. \
               <strong>What to notice:</strong> LOOP takes an accepted step every generation by discarding the ghosts; \
               KEEP counts each ghost as a generation in which nothing happens, so it follows the same path more slowly.",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 struct Ghosts {

@@ -36,13 +36,8 @@ pub static FIGURE: FigureDef = FigureDef {
     caption: "Each mark is one step's move in the two coordinates the loss does not depend on. The dashed line is \
               the direction every example's gradient points in there. Change ρ to make the data's two hidden \
               gradients less correlated: SGD's line widens into an ellipse; selection's cloud does not change.",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 struct Glance {

@@ -76,13 +76,8 @@ pub static FIGURE: FigureDef = FigureDef {
               exactly k_loop·∇f; and the histogram settles onto the Gibbs density for logistic, Metropolis and Kimura \
               acceptance, whose forward/reverse ratio P(Δ)/P(−Δ) is e<sup>βΔ</sup> — probit's is not, and its spread \
               settles too narrow (<a href=\"#appendix-stationary\">appendix</a>).",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 /// Generations per unit of work.

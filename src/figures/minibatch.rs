@@ -54,13 +54,8 @@ pub static FIGURE: FigureDef = FigureDef {
               <strong>What to notice:</strong> a bigger batch pulls the average towards the true gradient \
               (error ∝ 1/√B), but in the hidden plane every example, and so every average, lies on the same \
               line when ρ = 1: averaging shrinks the noise without changing its shape.",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 struct Minibatch {

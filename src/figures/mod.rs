@@ -260,6 +260,50 @@ impl FigureDef {
     }
 }
 
+impl FigureDef {
+    /// What most figures leave as it is: prefixed URL keys, no replay, scenes, actions,
+    /// groups or layout. A figure starts from it with `..FigureDef::PLAIN`.
+    pub const PLAIN: FigureDef = FigureDef {
+        id: "",
+        title: "",
+        settings: &[],
+        charts: &[],
+        stats: "",
+        takeaway: "",
+        caption: "",
+        build: |_| unreachable_sim(),
+        bare_keys: false,
+        replay: false,
+        scenes: &[],
+        actions: &[],
+        groups: &[],
+        layout: "",
+    };
+}
+
+/// The simulation of [`FigureDef::PLAIN`], which every figure replaces with its own.
+fn unreachable_sim() -> Box<dyn Sim> {
+    struct Nothing;
+    impl Sim for Nothing {
+        fn step(&mut self) -> bool {
+            false
+        }
+        fn numbers(&self, _: &mut Numbers) {}
+        #[cfg(target_arch = "wasm32")]
+        fn axes(&self, _: usize, _: &crate::charts::Palette) -> crate::charts::plane::Base {
+            use crate::charts::plane::{Axes, Base};
+            Base {
+                axes: Axes { x: (0.0, 1.0), y: (0.0, 1.0), x_label: "", y_label: "" },
+                curves: Vec::new(),
+                equal: false,
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        fn paint(&mut self, _: usize, _: &mut crate::charts::Paint<'_>, _: bool) {}
+    }
+    Box::new(Nothing)
+}
+
 /// Every figure made with the kit, in page order.
 pub static ALL: [&FigureDef; 10] = [
     &glance::FIGURE,

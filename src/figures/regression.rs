@@ -112,13 +112,8 @@ pub static FIGURE: FigureDef = FigureDef {
               steep direction, like H, while the mutations are round and the accepted ones lean along the valley; \
               in the long run the shapes swap: SGD's cloud is nearly round and selection's lies along the flat \
               valley, like H⁻¹.</p>",
-    bare_keys: false,
-    replay: false,
-    scenes: &[],
-    actions: &[],
-    groups: &[],
-    layout: "",
     build,
+    ..FigureDef::PLAIN
 };
 
 /// What the charts show.
