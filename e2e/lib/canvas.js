@@ -36,13 +36,17 @@ export function assertDrawn(list, where, min = 1) {
 /**
  * In the page: whether every chart of figure `id` shows more than one colour. With
  * `layers`, each chart is judged with its axes and overlay canvases composited under and
- * over it; without, the data-chart canvas alone must be drawn on.
+ * over it; without, the data-chart canvas alone must be drawn on, or, for a chart named in
+ * `drawnOn` ({ chart: layer }), its canvas of that data-layer ("axes" or "overlay").
  */
-function figureDrawn([id, layers]) {
+function figureDrawn([id, layers, drawnOn]) {
   const fig = document.querySelector(`figure#${id}`);
   const charts = fig ? [...fig.querySelectorAll('canvas[data-chart]')] : [];
   if (!charts.length) return false;
   return charts.every((chart) => {
+    // A chart whose data the figure draws on another of its canvases is judged by that one.
+    const layer = drawnOn?.[chart.dataset.chart];
+    if (layer) chart = chart.parentElement.querySelector(`canvas[data-layer="${layer}"]`) ?? chart;
     const { width, height } = chart;
     if (!width || !height) return false;
     const scratch = document.createElement('canvas');
@@ -58,9 +62,9 @@ function figureDrawn([id, layers]) {
 }
 
 /** Waits until every chart of figure `id` is drawn on (see figureDrawn); the error lists the canvases. */
-export async function waitForDrawn(target, id, { layers = false, timeout } = {}) {
+export async function waitForDrawn(target, id, { layers = false, drawnOn = null, timeout } = {}) {
   try {
-    await waitFor(target, figureDrawn, [id, layers], `every chart of #${id} to draw`, timeout);
+    await waitFor(target, figureDrawn, [id, layers, drawnOn], `every chart of #${id} to draw`, timeout);
   } catch (err) {
     err.message += `\ncanvases: ${JSON.stringify(await canvasColours(target, `figure#${id} canvas`).catch(() => 'unreadable'))}`;
     throw err;

@@ -25,6 +25,8 @@ function figureOrSlot(id) {
  * - charts: the names of its data-chart canvases.
  * - setting: one control to change (`control`, a selector inside the figure, set to
  *   `value`) and the URL key that change writes (`key`; by convention `<id>.<name>`).
+ * - drawnOn: { chart: data-layer } for a chart whose data is drawn on its "axes" or
+ *   "overlay" canvas rather than on the data-chart canvas itself.
  * - reset: the data-action of the button that restores the defaults ("reset" by
  *   convention; the centrepiece's "reset" restarts the run and "defaults" resets).
  * - known: checks this figure is known to fail today, by name ("draws", "sharp", "phone",
@@ -47,13 +49,16 @@ export const FIGURE_TABLE = {
     },
   },
   // Log-scale sliders hold log10 of the value: -1 is s = 0.1.
-  eta: { charts: ['eta-curves'], setting: { control: 'input[name="sigma"]', value: '-1', key: 'eta.sigma' } },
+  // Its theory curves are drawn on the base canvas and the Monte Carlo points on the overlay.
+  eta: { charts: ['eta-curves'], drawnOn: { 'eta-curves': 'overlay' }, setting: { control: 'input[name="sigma"]', value: '-1', key: 'eta.sigma' } },
   ghosts: { charts: ['ghosts-loop', 'ghosts-keep'], setting: { control: 'input[name="sigma"]', value: '0.2', key: 'ghosts.sigma' } },
   regression: { charts: ['regression-sgd', 'regression-sel'], setting: { control: 'input[name="corr"]', value: '0.5', key: 'regression.corr' } },
-  drift: { charts: ['drift-sel', 'drift-gd'], setting: { control: 'input[name="radius"]', value: '0.5', key: 'drift.radius' } },
+  // The vector fields are drawn on the base canvas, the Monte Carlo marks on the overlay.
+  drift: { charts: ['drift-sel', 'drift-gd'], drawnOn: { 'drift-sel': 'overlay', 'drift-gd': 'axes' }, setting: { control: 'input[name="radius"]', value: '0.5', key: 'drift.radius' } },
   fitness: { charts: ['fitness-descendants'], setting: { control: 'input[name="strength"]', value: '0.5', key: 'fitness.strength' } },
   // A log-scale slider: 1.6 is β = 10^1.6 ≈ 40.
-  limits: { charts: ['limits-small-step', 'limits-histogram'], setting: { control: 'input[name="beta"]', value: '1.6', key: 'limits.beta' } },
+  // The small-step chart's curves are drawn on its overlay.
+  limits: { charts: ['limits-small-step', 'limits-histogram'], drawnOn: { 'limits-small-step': 'overlay' }, setting: { control: 'input[name="beta"]', value: '1.6', key: 'limits.beta' } },
 };
 
 /** The ids of the article's figures, in page order. */

@@ -8,6 +8,7 @@ import { assertNoProblems, launch } from '../lib/browser.js';
 import { clickChart, pressKeys, waitForControls, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
+import { waitFor } from '../lib/wait.js';
 
 const FIG = 'figure#drift';
 const Z_999 = 3.29;
@@ -16,6 +17,18 @@ const MC_STEPS = 40000 * 16;
 
 const value = figureReadout('drift');
 const waitForMonteCarlo = (page, what = 'the Monte Carlo to finish') => waitForReadout(page, 'drift.mc.steps', MC_STEPS, what, 60_000);
+
+/** Waits until the exact circulation differs from `before`: the run has restarted with new settings. */
+const waitForRestart = (page, before) =>
+  waitFor(
+    page,
+    (before) => {
+      const v = document.querySelector('[data-readout="drift.circulation.exact"]')?.dataset.value;
+      return v !== undefined && v !== '' && Number(v) !== before;
+    },
+    before,
+    `drift.circulation.exact to change from ${before}`,
+  );
 
 const browser = await launch();
 after(() => browser.close());
@@ -64,29 +77,31 @@ test('drift: selection circulates, gradient ascent does not, and the Monte Carlo
 
 test('drift: controls — rule, circle by keyboard and by click, reset', { timeout: 120_000 }, () =>
   withFigure(browser, 'drift', async ({ page, log }) => {
-    // Metropolis acceptance.
+    // Metropolis acceptance. The run finishes by itself (in ~3 s); the exact circulation
+    // changing shows the restart, so the cap waited for is the new run's.
+    const logistic = await value(page, 'circulation.exact');
     await page.locator(`${FIG} select[name="rule"]`).selectOption('metropolis');
-    await page.locator(`${FIG} [data-action="finish"]`).click();
+    await waitForRestart(page, logistic);
     await waitForMonteCarlo(page);
     const metropolis = await checkCirculations(page, 'Metropolis');
 
     // The circle's radius by keyboard: four steps down (0.05 each).
     await pressKeys(page, 'drift', 'input[name="radius"]', 'ArrowLeft', 4);
     await waitForControls(page, 'drift', { 'input[name="radius"]': '0.8' });
-    await page.locator(`${FIG} [data-action="finish"]`).click();
+    await waitForRestart(page, metropolis.exact);
     await waitForMonteCarlo(page);
     const smaller = await checkCirculations(page, 'Metropolis, radius 0.8');
     assert.ok(Math.abs(smaller.sel) < Math.abs(metropolis.sel), 'a smaller circle encloses less curl');
 
     // A click on the chart moves the circle's centre there.
     await clickChart(page, 'drift', 'drift-gd', 0.35, 0.3);
-    await waitForControls(page, 'drift', { 'input[name="center_a"]': '1' }, 'a click to move the circle', { not: true });
+    await waitForControls(page, 'drift', { 'input[name="a"]': '1' }, 'a click to move the circle', { not: true });
     // Reset restores every default: the centre, the radius and the rule.
     await page.locator(`${FIG} [data-action="reset"]`).click();
     await waitForControls(
       page,
       'drift',
-      { 'input[name="center_a"]': '1', 'input[name="radius"]': '1', 'select[name="rule"]': 'logistic' },
+      { 'input[name="a"]': '1', 'input[name="b"]': '1.5', 'input[name="radius"]': '1', 'select[name="rule"]': 'logistic' },
       'reset to restore the defaults',
     );
     assertNoProblems(log);

@@ -18,6 +18,7 @@ test('a link sets a figure: claim.slope and claim.beta give a = βs|∇f|', () =
     await waitForReadout(page, 'claim.a', {});
     // a = β·s·|∇f| with the default s = 0.05.
     assert.ok(Math.abs((await readout(page, 'claim.a')) - 10 * 0.05 * 2) < 1e-12, 'claim.a from the link');
+    await scrollToFigure(page, 'fitness');
     assert.equal(Number(await controlValue(page, 'fitness', 'input[name="strength"]')), 0.5);
     // The centrepiece still replays its own keys, and keeps the figure keys in the URL.
     assert.equal(await readout(page, 'duel.step'), 10);
@@ -43,12 +44,23 @@ test('the other figures read and write their keys too', async () => {
   const query = '?t=2&eta.sigma=0.1&eta.rule=keep&limits.beta=40&regression.lr=0.05&drift.radius=0.5&drift.a=-1';
   await withPage(browser, query, {}, async ({ page, log }) => {
     for (const id of ['eta', 'limits', 'regression', 'drift']) await scrollToFigure(page, id);
-    assert.equal(Number(await controlValue(page, 'eta', 'input[name="sigma"]')), 0.1);
-    assert.equal(Number(await controlValue(page, 'limits', 'input[name="beta"]')), 40);
-    // Reset writes the figure's defaults back into the address, and leaves the others' keys.
+    // Log-scale sliders sit at log10 of the value, to within their step of 0.01.
+    const near = async (id, name, want) => {
+      const at = Number(await controlValue(page, id, `input[name="${name}"]`));
+      assert.ok(Math.abs(at - Math.log10(want)) < 0.006, `${id}'s ${name} slider at ${at}, want log10(${want})`);
+    };
+    await near('eta', 'sigma', 0.1);
+    await near('limits', 'beta', 40);
+    await near('regression', 'lr', 0.05);
+    assert.equal(await page.$eval('figure#eta select[name="rule"]', (el) => el.value), 'keep');
+    assert.equal(Number(await controlValue(page, 'drift', 'input[name="radius"]')), 0.5);
+    assert.equal(Number(await controlValue(page, 'drift', 'input[name="a"]')), -1);
+    // Reset takes the figure's keys out of the address (its defaults are not written), and
+    // leaves the others' keys.
     await page.locator('figure#drift [data-action="reset"]').click();
-    await waitFor(page, () => new URLSearchParams(location.search).get('drift.radius') === '1', undefined, 'drift.radius reset in the URL');
+    await waitFor(page, () => !/(^|[?&])drift\./.test(location.search), undefined, 'drift.radius and drift.a gone from the URL');
     assert.equal(await urlKey(page, 'eta.sigma'), '0.1', 'other figures keep theirs');
+    assert.equal(await urlKey(page, 'limits.beta'), '40', 'other figures keep theirs');
     assertNoProblems(log);
   });
 });

@@ -74,9 +74,16 @@ for (const id of listed) {
   describe(`figure ${id}`, () => {
     test('draws every chart, sharp, with its controls and readouts, and no console errors', check(id, 'draws'), () =>
       withFigure(browser, id, async ({ page, log }) => {
-        await waitForDrawn(page, id);
+        const { drawnOn = {} } = entry(id);
+        await waitForDrawn(page, id, { drawnOn });
         const charts = await canvasColours(page, `figure#${id} canvas[data-chart]`);
-        assertDrawn(charts, `in #${id}`);
+        const onData = charts.filter((c) => !drawnOn[c.name]);
+        if (onData.length) assertDrawn(onData, `in #${id}`);
+        for (const [chart, layer] of Object.entries(drawnOn)) {
+          const on = await canvasColours(page, `figure#${id} canvas[data-chart="${chart}"] ~ canvas[data-layer="${layer}"], figure#${id} canvas[data-layer="${layer}"]:has(~ canvas[data-chart="${chart}"])`);
+          assert.equal(on.length, 1, `#${id}'s ${chart} has one ${layer} canvas`);
+          assertDrawn(on, `(${chart}'s ${layer}, which holds its data) in #${id}`);
+        }
         assertDrawn(await canvasColours(page, `figure#${id} canvas[data-layer="axes"]`), `(axes) in #${id}`);
         assert.deepEqual(charts.map((c) => c.name).sort(), [...entry(id).charts].sort(), `the data-chart canvases of #${id}`);
         assert.deepEqual((await sharpness(page, id)).blurry, [], 'canvases whose backing store is not their CSS size');
@@ -108,7 +115,7 @@ for (const id of listed) {
         );
         await waitForLaidOut(page, id);
         assert.deepEqual((await sharpness(page, id)).blurry, [], 'after a resize, canvases whose backing store is not twice their CSS size');
-        await waitForDrawn(page, id);
+        await waitForDrawn(page, id, { drawnOn: entry(id).drawnOn });
         assertDrawn(await canvasColours(page, `figure#${id} canvas[data-layer="axes"]`), `(axes) in #${id} after a resize`);
         assertNoProblems(log);
       }),
@@ -116,7 +123,7 @@ for (const id of listed) {
 
     test('fits a 390 × 844 phone', check(id, 'phone'), () =>
       withFigure(browser, id, async ({ page, log }) => {
-        await waitForDrawn(page, id);
+        await waitForDrawn(page, id, { drawnOn: entry(id).drawnOn });
         await screenshot(page.locator(`figure#${id}`), `${id}-phone`);
         const hidden = await page.$$eval(`figure#${id} canvas[data-chart]`, (els) =>
           els.filter((el) => !el.checkVisibility({ visibilityProperty: true }) || el.getBoundingClientRect().width < 1).map((el) => el.dataset.chart),
@@ -145,7 +152,7 @@ for (const id of listed) {
           [id, away],
           `#${id}'s readouts to change once on screen`,
         );
-        await waitForDrawn(page, id);
+        await waitForDrawn(page, id, { drawnOn: entry(id).drawnOn });
       }),
     );
 
