@@ -38,8 +38,12 @@ test('on a phone (390 px wide) the page is no wider than the screen, with every 
 
 test('every asset is referenced by a relative path, so the site works under any sub-path', async () => {
   const html = await (await fetch(BASE_URL)).text();
-  const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]);
-  const loaded = [...html.matchAll(/["']([^"'\s]+\.(?:js|wasm|css))["']/g)].map((m) => m[1]);
+  // The build minifies the page, so attribute values may be unquoted. The article's words
+  // are in the page, so its links (<a href>) to other sites are not assets: only the
+  // addresses of tags that load something are.
+  const tags = [...html.matchAll(/<(?:script|link|img|source|iframe|video|audio)\b[^>]*>/gi)].map((m) => m[0]);
+  const refs = tags.flatMap((tag) => [...tag.matchAll(/\b(?:src|href)\s*=\s*(?:["']([^"']+)["']|([^"'\s>]+))/g)].map((m) => m[1] ?? m[2]));
+  const loaded = [...html.matchAll(/(?:["'=]|\bfrom\s*|\bimport\s*\(\s*)([^"'\s>=()]+\.(?:js|wasm|css))\b/g)].map((m) => m[1]);
   assert.ok(loaded.some((u) => u.endsWith('.wasm')), 'index.html names no .wasm file');
   const absolute = [...refs, ...loaded].filter((u) => /^(\/|[a-z][a-z0-9+.-]*:)/i.test(u) && !u.startsWith('data:'));
   assert.deepEqual(absolute, [], 'absolute asset paths in index.html');
