@@ -34,6 +34,16 @@ export function waitForStepBetween(target, lo, hi, what) {
   return waitForReadout(target, 'duel.step', { min: lo, max: hi }, what);
 }
 
+/**
+ * Scrolls the centrepiece's place into view and waits until it has mounted: figures
+ * mount as they near the viewport, and a replayed link advances only on screen.
+ */
+export async function showDuel(page) {
+  await waitFor(page, () => !!document.querySelector('[data-figure-slot="duel"]'), undefined, 'the centrepiece\'s place');
+  await page.evaluate(() => document.querySelector('[data-figure-slot="duel"]').scrollIntoView());
+  await waitFor(page, () => !!document.querySelector('#duel [data-readout="duel.step"]'), undefined, 'the centrepiece to mount');
+}
+
 /** A control inside the duel figure. */
 export function control(target, selector) {
   return target.locator(`#duel ${selector}`);

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { assertNoProblems, launch, newPage } from '../lib/browser.js';
 import { waitForDrawn } from '../lib/canvas.js';
-import { DUEL_NUMBERS, duelReadouts, waitForStep } from '../lib/duel.js';
+import { DUEL_NUMBERS, duelReadouts, showDuel, waitForStep } from '../lib/duel.js';
 import { assertNumbers, numberIn } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 import { distDir, serve } from '../lib/static-server.js';
@@ -34,6 +34,7 @@ test('after one visit the service worker serves the site with the network cut', 
     let expected;
     try {
       await online.page.goto(`${server.url}?seed=5&t=30`);
+      await showDuel(online.page);
       await waitForStep(online.page, 30);
       expected = await duelReadouts(online.page);
       assertNumbers(expected, DUEL_NUMBERS, 'online ?seed=5&t=30');
@@ -43,6 +44,7 @@ test('after one visit the service worker serves the site with the network cut', 
 
     // First visit: the worker installs and caches the build.
     await page.goto(server.url, { waitUntil: 'load' });
+    await showDuel(page);
     await waitFor(page, () => !!document.querySelector('#duel [data-readout="duel.step"]')?.dataset.value, undefined, 'the duel to mount');
     const scope = await page.evaluate(() =>
       Promise.race([
@@ -77,6 +79,7 @@ test('after one visit the service worker serves the site with the network cut', 
     await context.setOffline(true);
 
     const response = await page.goto(`${server.url}?seed=5&t=30`, { waitUntil: 'load' });
+    await showDuel(page);
     assert.ok(response?.fromServiceWorker(), 'the offline page did not come from the service worker');
     await waitForStep(page, 30);
     await waitForDrawn(page, 'duel');
@@ -102,6 +105,7 @@ test('the single-file build works from file:// with no other request', { timeout
   const { context, page, log } = await newPage(browser);
   try {
     await page.goto(`${fileUrl}?seed=42&t=300`, { waitUntil: 'load' });
+    await showDuel(page);
     await waitForStep(page, 300);
     await waitForDrawn(page, 'duel');
     const values = await duelReadouts(page);
