@@ -294,18 +294,23 @@ async function startSite(browser) {
     { timeout: 120_000, polling: 100 },
   );
   await page.locator('#duel').scrollIntoViewIfNeeded();
+  // The speed control: a menu whose last option is "as fast as possible" (or, in older
+  // builds, a slider whose last position is).
   await page.evaluate(() => {
-    const input = document.querySelector('#duel input[name="speed"]');
-    input.value = input.max;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const el = document.querySelector('#duel [name="speed"]');
+    if (el.tagName === 'SELECT') el.value = el.options[el.options.length - 1].value;
+    else el.value = el.max;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
   });
   await page.locator('#duel [data-action="play"]').click();
   await page.waitForFunction(
     () => document.querySelector('#duel [data-action="play"]')?.getAttribute('aria-pressed') === 'true',
   );
   s.speed = await page.evaluate(() => {
-    const input = document.querySelector('#duel input[name="speed"]');
-    return { value: input.value, max: input.max, text: input.getAttribute('aria-valuetext') };
+    const el = document.querySelector('#duel [name="speed"]');
+    const text = el.tagName === 'SELECT' ? el.options[el.selectedIndex]?.text : el.getAttribute('aria-valuetext');
+    return { value: el.value, max: el.max ?? '', text };
   });
   s.sizes = await chartSizes(page);
   return s;
