@@ -43,10 +43,6 @@ export const FIGURE_TABLE = {
     charts: ['sgd-active', 'sgd-hidden', 'sgd-steps', 'sel-active', 'sel-hidden', 'sel-steps'],
     setting: { control: 'select[name="z"]', value: 'gaussian', key: 'z' },
     reset: 'defaults',
-    known: {
-      'idle off screen':
-        'the centrepiece steps on while scrolled away: its frame loop (src/app/duel_figure.rs) stops only when paused or the tab is hidden, not through use_animation as the other figures do',
-    },
   },
   // Log-scale sliders hold log10 of the value: -1 is s = 0.1.
   // Its theory curves are drawn on the base canvas and the Monte Carlo points on the overlay.
