@@ -10,7 +10,8 @@ use crate::url_state::PageState;
 pub const FIGURE_IDS: [&str; 10] =
     ["glance", "claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
 
-/// One figure alone (for `?embed=<id>`); `None` for an unknown id.
+/// Figure `id`, for its slot in the article or alone in an embed (the kit adds its
+/// tools); `None` for an unknown id.
 pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
     if let Some(def) = crate::figures::by_id(id) {
         return Some(
@@ -19,9 +20,4 @@ pub fn figure_by_id(id: &str, state: &PageState) -> Option<AnyView> {
         );
     }
     None
-}
-
-/// Figure `id` as it stands in the article (the same as alone: the kit adds its tools).
-pub fn figure_in_article(id: &str, state: &PageState) -> Option<AnyView> {
-    figure_by_id(id, state)
 }

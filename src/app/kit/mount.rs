@@ -10,7 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
-use crate::app::article::figure_in_article;
+use crate::app::article::figure_by_id;
 use crate::url_state::PageState;
 
 thread_local! {
@@ -29,8 +29,7 @@ pub fn mount_into(slot: &web_sys::HtmlElement, id: &str) {
     let _ = slot.set_attribute("data-mounted", "");
     let id = id.to_string();
     // The view is built inside `mount_to`, under the owner it creates.
-    let handle =
-        leptos::mount::mount_to(slot.clone(), move || FROM_URL.with_borrow(|state| figure_in_article(&id, state)));
+    let handle = leptos::mount::mount_to(slot.clone(), move || FROM_URL.with_borrow(|state| figure_by_id(&id, state)));
     // The figure lives as long as the page.
     handle.forget();
 }
