@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let q = "?v=1&seed=9007199254740991&batch=64&lr=0.03&rho=-0.25&z=gaussian&sigma=0.2&mutation=ball&acceptance=kimura&beta=3.5&N=12&rule=keep&t=300&embed=duel";
+        let q = "?v=1&seed=9007199254740991&batch=64&lr=0.03&rho=-0.25&z=gaussian&sigma=0.2&mutation=ball&acceptance=kimura&beta=3.5&N=12&rule=keep&judge=batch&t=300&embed=duel";
         let parsed = parse(q);
         assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
         assert_eq!(duel_value(&parsed.state, "seed"), 9_007_199_254_740_991.0);

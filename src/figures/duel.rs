@@ -4,7 +4,7 @@
 
 use super::{ActOutcome, Action, ChartDef, FigureDef, Group, Numbers, Redraw, Scene, Sim};
 use crate::settings::{Choice, Setting};
-use crate::sim::duel::{AcceptanceKind, Duel, DuelParams, Model, MutationShape, RuleKind};
+use crate::sim::duel::{AcceptanceKind, Duel, DuelParams, Judge, Model, MutationShape, RuleKind};
 use crate::sim::sgd::MAX_BATCH;
 use crate::sim::ZDistribution;
 
@@ -21,6 +21,10 @@ const ACCEPTANCE: [Choice; 4] = [
 const RULE: [Choice; 2] = [
     Choice { key: "loop", label: "LOOP: retry until accepted" },
     Choice { key: "keep", label: "KEEP: a rejected mutant leaves the parent" },
+];
+const JUDGE: [Choice; 2] = [
+    Choice { key: "f", label: "the true fitness f" },
+    Choice { key: "batch", label: "a fresh mini-batch each generation (environments)" },
 ];
 /// Steps per second; the last is "as fast as the machine allows".
 const SPEEDS: [f64; 11] = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, f64::INFINITY];
@@ -50,10 +54,11 @@ const ACC: usize = 7;
 const BETA: usize = 8;
 const POP: usize = 9;
 const RULE_I: usize = 10;
-const SPEED_I: usize = 11;
+const JUDGE_I: usize = 11;
+const SPEED_I: usize = 12;
 
 /// The figure's settings; the URL keys are the page's original, bare ones.
-pub const SETTINGS: [Setting; 12] = [
+pub const SETTINGS: [Setting; 13] = [
     Setting::seed("seed", "Seed", 42),
     Setting::log_count("batch", "Batch size B", (1.0, MAX_BATCH as f64), 4.0),
     Setting::log("lr", "Learning rate η", (0.001, 10.0), 0.1, 3),
@@ -66,6 +71,7 @@ pub const SETTINGS: [Setting; 12] = [
         .shown_when("acceptance", &["logistic", "metropolis", "probit"]),
     Setting::log("N", "Population N", (1.0, 1e5), 20.0, 0).shown_when("acceptance", &["kimura"]),
     Setting::choice("rule", "Rule", &RULE, 0),
+    Setting::choice("judge", "Candidates judged by", &JUDGE, 0),
     Setting::choice("speed", "Speed", &SPEED, 5).not_in_url(),
 ];
 
@@ -89,10 +95,11 @@ fn params(v: &[f64]) -> DuelParams {
         beta: v[BETA],
         population: v[POP],
         rule: [RuleKind::Loop, RuleKind::Keep][pick(RULE_I).min(1)],
+        judge: [Judge::TrueFitness, Judge::Environment][pick(JUDGE_I).min(1)],
     }
 }
 
-const SCENES: [Scene; 7] = [
+const SCENES: [Scene; 8] = [
     Scene {
         key: "perfectly-correlated",
         label: "Perfectly correlated (ρ = 1, the reply's case)",
@@ -128,6 +135,12 @@ const SCENES: [Scene; 7] = [
         label: "KEEP instead of LOOP",
         notice: "KEEP: a rejected mutant leaves the parent where it is, so selection often stands still; the steps that do move are still uncorrelated.",
         apply: |v| v[RULE_I] = 1.0,
+    },
+    Scene {
+        key: "environments",
+        label: "Selection judged by sampled environments (Sourbut's answer)",
+        notice: "Environments: each generation's candidates are judged by the loss of a fresh mini-batch of B examples. With the logistic rule the environments' imprint cancels exactly and selection's hidden steps stay round (predicted r = 0); choose Kimura or Metropolis acceptance to see a small lean with or against the data, at the predicted value.",
+        apply: |v| v[JUDGE_I] = 1.0,
     },
     Scene {
         key: "large-batch",
@@ -178,7 +191,11 @@ pub static FIGURE: FigureDef = FigureDef {
     ],
     groups: &[
         Group { label: "Mini-batch SGD", class: "sgd", keys: &["batch", "lr", "rho", "z"] },
-        Group { label: "Selection", class: "sel", keys: &["mutation", "sigma", "acceptance", "beta", "N", "rule"] },
+        Group {
+            label: "Selection",
+            class: "sel",
+            keys: &["mutation", "sigma", "acceptance", "beta", "N", "rule", "judge"],
+        },
     ],
     layout: "duel-grid",
 };
@@ -305,7 +322,7 @@ impl Sim for DuelSim {
             ("sel.r", sel.map(|x| x.0)),
             ("sel.r.lo", sel.map(|x| x.1)),
             ("sel.r.hi", sel.map(|x| x.2)),
-            ("sel.r.theory", Some(sel_theory)),
+            ("sel.r.theory", sel_theory),
             ("sel.accept", d.acceptance_rate()),
             ("sel.rejected", d.rejected_per_step()),
         ]);

@@ -1,6 +1,7 @@
 //! Both models on the same problem, from the same seed, on the same clock: the
 //! centrepiece's simulation. Pure Rust; the page only draws what this records.
 
+use super::environment::{active_gradient_norm, EnvironmentTheory, Pooled};
 use super::error::{check_count, ParamError};
 use super::maths::Z_999;
 use super::problem::{ToyParams, ToyProblem, ZDistribution, DEFAULT_START};
@@ -97,6 +98,17 @@ impl RuleKind {
     }
 }
 
+/// What selection judges a candidate by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Judge {
+    /// The true fitness f = −L, as in the post.
+    #[default]
+    TrueFitness,
+    /// A fresh environment each generation: the loss of a mini-batch of B examples
+    /// (Sourbut's answer to the reply; see [`super::environment`]).
+    Environment,
+}
+
 /// Every parameter of the centrepiece, with the spec's defaults (§B).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DuelParams {
@@ -122,6 +134,8 @@ pub struct DuelParams {
     pub population: f64,
     /// LOOP or KEEP.
     pub rule: RuleKind,
+    /// The true f, or a sampled environment per generation.
+    pub judge: Judge,
 }
 
 impl Default for DuelParams {
@@ -138,6 +152,7 @@ impl Default for DuelParams {
             beta: 80.0,
             population: 20.0,
             rule: RuleKind::Loop,
+            judge: Judge::TrueFitness,
         }
     }
 }
@@ -256,12 +271,25 @@ pub struct Duel {
     pub last_rejected: u64,
     /// Steps in which LOOP hit its cap.
     pub capped_steps: u64,
+    /// Under [`Judge::Environment`] with Gaussian mutations: the prediction for the
+    /// hidden correlation, accumulated over the states selection visits.
+    env_theory: Option<Box<EnvironmentTheory>>,
+    env_pooled: Pooled,
+    /// Set once selection wanders past the prediction's table.
+    env_lost: bool,
 }
 
 impl Duel {
     /// Both models at θ₀, from `params.seed`.
     pub fn new(params: DuelParams) -> Result<Self, ParamError> {
         let problem = params.problem()?;
+        let env_theory =
+            (params.judge == Judge::Environment && params.mutation == MutationShape::Gaussian).then(|| {
+                let pr = problem.params();
+                let g0 = active_gradient_norm(pr, &DEFAULT_START);
+                let rule = params.selection().map(|s| s.rule()).unwrap_or(StepRule::Keep);
+                Box::new(EnvironmentTheory::new(pr, params.batch, params.sigma, params.acceptance_rule(), rule, g0))
+            });
         Ok(Self {
             sgd: SgdRun::new(problem, params.sgd()?, DEFAULT_START, params.seed)?,
             selection: SelectionRun::new(problem, params.selection()?, DEFAULT_START, params.seed)?,
@@ -273,6 +301,9 @@ impl Duel {
             accepted: 0,
             last_rejected: 0,
             capped_steps: 0,
+            env_theory,
+            env_pooled: Pooled::default(),
+            env_lost: false,
         })
     }
 
@@ -303,7 +334,15 @@ impl Duel {
             work += self.params.batch;
         }
         if self.sel_record.diverged.is_none() {
-            match self.selection.step() {
+            self.predict_environment_step();
+            let outcome = match self.params.judge {
+                Judge::TrueFitness => self.selection.step(),
+                Judge::Environment => {
+                    let (problem, batch) = (*self.sgd.problem(), self.params.batch);
+                    self.selection.step_judged_by(|rng| problem.sample_environment(batch, rng))
+                }
+            };
+            match outcome {
                 Ok(s) => {
                     self.candidates += s.candidates;
                     self.accepted += u64::from(s.accepted);
@@ -313,6 +352,9 @@ impl Duel {
                     work += s.candidates;
                 }
                 Err(d) => self.sel_record.diverged = Some(d),
+            }
+            if self.params.judge == Judge::Environment {
+                work += self.params.batch;
             }
         }
         self.steps += 1;
@@ -353,9 +395,54 @@ impl Duel {
         self.sgd.problem()
     }
 
-    /// The theoretical Corr(Δu, Δv): (SGD's ρ·sign(c_u c_v), selection's 0) (§B, §A.1.1).
-    pub fn theory_correlations(&self) -> (f64, f64) {
-        (theory::sgd_hidden_correlation(self.problem()), 0.0)
+    /// The theoretical Corr(Δu, Δv): SGD's ρ·sign(c_u c_v) (§B); selection's 0 when it
+    /// judges by the true f (§A.1.1), and the environment prediction accumulated over
+    /// the states it has visited when it judges by sampled environments (`None` where
+    /// there is no prediction: mutations in a ball, or a run that left the table).
+    pub fn theory_correlations(&self) -> (f64, Option<f64>) {
+        let sel = match self.params.judge {
+            Judge::TrueFitness => Some(0.0),
+            Judge::Environment => self.environment_prediction().and_then(|p| p.correlation()),
+        };
+        (theory::sgd_hidden_correlation(self.problem()), sel)
+    }
+
+    /// The pooled prediction so far, or the one-step prediction at the start before
+    /// any step.
+    fn environment_prediction(&self) -> Option<Pooled> {
+        if self.env_lost {
+            return None;
+        }
+        let theory = self.env_theory.as_ref()?;
+        if self.env_pooled.generations > 0 {
+            return Some(self.env_pooled);
+        }
+        let mut start = Pooled::default();
+        start.add(theory.clone().at_state(self.active_gradient_norm())?);
+        Some(start)
+    }
+
+    /// |(h_a·a, h_b·b)| at selection's current θ.
+    fn active_gradient_norm(&self) -> f64 {
+        active_gradient_norm(self.problem().params(), self.selection.theta())
+    }
+
+    /// Adds the prediction for the generation about to be taken from the current state.
+    fn predict_environment_step(&mut self) {
+        if self.env_lost {
+            return;
+        }
+        let g = self.active_gradient_norm();
+        let Some(theory) = self.env_theory.as_mut() else { return };
+        match theory.at_state(g) {
+            Some(c) => self.env_pooled.add(c),
+            None => self.env_lost = true,
+        }
+    }
+
+    /// The predicted covariance of one hidden step of environment-judged selection.
+    fn environment_step_covariance(&self) -> Option<[[f64; 2]; 2]> {
+        self.environment_prediction()?.covariance()
     }
 
     /// Theoretical per-coordinate standard deviations of (Δu, Δv) for SGD, and of a
@@ -458,7 +545,11 @@ impl Duel {
             }
             Model::Selection => {
                 let v = self.params.sigma * self.params.sigma;
-                [[v, 0.0], [0.0, v]]
+                let round = [[v, 0.0], [0.0, v]];
+                match self.params.judge {
+                    Judge::TrueFitness => round,
+                    Judge::Environment => self.environment_step_covariance().unwrap_or(round),
+                }
             }
         }
     }

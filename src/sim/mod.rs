@@ -18,6 +18,7 @@
 pub mod demos;
 pub mod drift_field;
 pub mod duel;
+pub mod environment;
 pub mod error;
 pub mod learning_rate;
 pub mod long_run;
