@@ -1,13 +1,13 @@
 //! Figure `limits` (section 9): what the analogy gets right (§A.1.2, §D). (a) In the
 //! small-step limit every rule's mean step is k_loop·∇f: R = η_eff/k_loop → 1 as
 //! a = βs|∇f| → 0. (b) A KEEP chain run in the page settles into the Gibbs law ∝ e^{βf},
-//! as Langevin dynamics does.
+//! as Langevin dynamics does; a LOOP chain settles into its own law ∝ A(x)·e^{βf}.
 
 use super::{ChartDef, FigureDef, Numbers, Sim};
 use crate::settings::{Choice, Setting};
-use crate::sim::duel::AcceptanceKind;
+use crate::sim::duel::{AcceptanceKind, RuleKind};
 use crate::sim::learning_rate::{ratio_curve, small_step_ratio, toy_start_slope};
-use crate::sim::long_run::{has_exponential_odds, KeepChain, KeepParams, Landscape};
+use crate::sim::long_run::{has_exponential_odds, ChainParams, Landscape, LongRunChain};
 use crate::sim::maths::Z_999;
 
 const fn choice(key: &'static str, label: &'static str) -> Choice {
@@ -25,6 +25,9 @@ const ACCEPTANCE: [Choice; 4] = [
     rule(AcceptanceKind::Kimura),
 ];
 
+const CHAINS: [Choice; 2] =
+    [choice("keep", "KEEP: a rejected mutant leaves the parent"), choice("loop", "LOOP: retry until accepted")];
+
 const LANDSCAPES: [Choice; 2] = [
     choice(Landscape::Quadratic.key(), Landscape::Quadratic.label()),
     choice(Landscape::DoubleWell.key(), Landscape::DoubleWell.label()),
@@ -32,8 +35,9 @@ const LANDSCAPES: [Choice; 2] = [
 
 /// The figure's settings: the chain in (b); β also sets Kimura's curve in (a). β starts
 /// at 2 because Kimura's matched population (β + 2)/4 must be at least 1.
-pub const SETTINGS: [Setting; 5] = [
+pub const SETTINGS: [Setting; 6] = [
     Setting::choice("rule", "Acceptance", &ACCEPTANCE, 0),
+    Setting::choice("chain", "Chain", &CHAINS, 0),
     Setting::choice("landscape", "Landscape", &LANDSCAPES, 0),
     Setting::log("beta", "Inverse temperature β", (2.0, 1000.0), 80.0, 0),
     Setting::log("sigma", "Mutation size s", (0.001, 2.0), 0.05, 3),
@@ -53,23 +57,30 @@ pub static FIGURE: FigureDef = FigureDef {
         },
         ChartDef {
             name: "limits-histogram",
-            label: "(b) Long run of KEEP: histogram of visited x against the Gibbs density",
+            label: "(b) Long run of the chain: histogram of visited x against its law and the Gibbs density",
             aspect: 0.75, class: ""
         },
     ],
     stats: "Generation {steps:0} ({progress:0} % of the run). (a) At a = 0.1 every rule has R ≥ {r_small:3}; \
             at the toy problem's start, a = {start_a:1} and logistic R = {r_start:2}.\n\
-            (b) Var(x) measured / Gibbs: {var_ratio:3} ± {var_ratio_se:3} (z = {var_z:2}; the 99.9 % bound is \
-            |z| < 3.29, standard error by batch means). Gibbs variance {theory_var:5}; Kolmogorov–Smirnov distance \
-            {ks:4}; acceptance rate {accept:3}.",
+            (b) Var(x) measured / the chain's law: {var_ratio:3} ± {var_ratio_se:3} (z = {var_z:2}; the 99.9 % bound \
+            is |z| < 3.29, standard error by batch means). Law's variance {theory_var:5}, Gibbs variance \
+            {gibbs_var:5}; Kolmogorov–Smirnov distance {ks:4}; acceptance rate {accept:3}.",
     takeaway: "Where the analogy holds, it holds exactly: every rule's step tends to k_loop·∇f as steps get small, \
-               and a KEEP chain settles into the Gibbs law ∝ exp(βf) when its forward/reverse ratio is exp(βΔ).",
+               and a KEEP chain settles into the Gibbs law ∝ exp(βf) when its forward/reverse ratio is exp(βΔ); \
+               a LOOP chain settles into a different law, ∝ A(x)·exp(βf), weighted by its acceptance rate A.",
     caption: "(a) The gradient-dependent learning rate of the section on it, divided by its small-step value, for the \
               four matched rules, each curve labelled with its rule; the heavier curve is the rule chosen for (b), the \
               horizontal dashed line the limit R = 1 and the vertical dashed line the toy problem's start. (b) One KEEP \
-              chain (a rejected mutant leaves the parent) on a one-dimensional f, run in this page: bars are the share \
-              of generations spent at each x, the dashed curve the density ∝ e<sup>βf</sup>, the arrow the chain's \
-              current state. On the double peak the chain crosses the valley rarely, so for a long time one peak holds \
+              chain (a rejected mutant leaves the parent) or LOOP chain (retry until accepted) on a one-dimensional f, \
+              run in this page: bars are the share of generations spent at each x, the dashed curve the Gibbs density \
+              ∝ e<sup>βf</sup>, the solid curve the chain's own law (for KEEP the same curve; for LOOP \
+              ∝ A(x)·e<sup>βf</sup>, with A(x) the acceptance rate of a candidate from x), the arrow the chain's \
+              current state. LOOP is KEEP with the rejections skipped, so it spends less time where KEEP would \
+              stand still: with small mutations and Metropolis acceptance, A falls with the slope and LOOP's law is \
+              narrower; with Kimura's, A rises and it is wider; logistic's A is ½ on any straight slope, so its LOOP \
+              law is nearly Gibbs. Large mutations widen every LOOP law, since at the peak every candidate goes \
+              downhill. On the double peak the chain crosses the valley rarely, so for a long time one peak holds \
               more than its share (the variance, measured about the known mean 0, is not fooled by that; the \
               Kolmogorov–Smirnov distance is); a larger s crosses more often. \
               <strong>What to notice:</strong> every curve in (a) reaches 1 as a → 0, where selection's mean step is \
@@ -91,33 +102,42 @@ const CURVE_POINTS: usize = 120;
 const BARS: usize = 60;
 
 struct Limits {
-    params: KeepParams,
+    params: ChainParams,
     target: u64,
-    chain: Option<KeepChain>,
+    chain: Option<LongRunChain>,
     /// Per rule, (a, R(a)) at this β.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     curves: [Vec<(f64, f64)>; 4],
 }
 
-fn params_of(v: &[f64]) -> KeepParams {
-    KeepParams {
-        rule: AcceptanceKind::ALL[v[0] as usize],
-        landscape: Landscape::ALL[v[1] as usize],
-        beta: v[2],
-        sigma: v[3],
-        ..KeepParams::default()
+fn params_of(v: &[f64]) -> ChainParams {
+    ChainParams {
+        rule: AcceptanceKind::ALL[v[RULE] as usize],
+        steps: [RuleKind::Keep, RuleKind::Loop][(v[CHAIN] as usize).min(1)],
+        landscape: Landscape::ALL[v[LANDSCAPE] as usize],
+        beta: v[BETA],
+        sigma: v[SIGMA],
+        ..ChainParams::default()
     }
 }
+
+// Indices into SETTINGS.
+const RULE: usize = 0;
+const CHAIN: usize = 1;
+const LANDSCAPE: usize = 2;
+const BETA: usize = 3;
+const SIGMA: usize = 4;
+const GENERATIONS: usize = 5;
 
 fn build(v: &[f64]) -> Box<dyn Sim> {
     let params = params_of(v);
     let curves = AcceptanceKind::ALL.map(|kind| ratio_curve(kind, params.beta, A_RANGE, CURVE_POINTS));
-    Box::new(Limits { params, target: v[4] as u64, chain: KeepChain::new(params).ok(), curves })
+    Box::new(Limits { params, target: v[GENERATIONS] as u64, chain: LongRunChain::new(params).ok(), curves })
 }
 
 impl Limits {
     fn steps(&self) -> u64 {
-        self.chain.as_ref().map_or(0, KeepChain::steps)
+        self.chain.as_ref().map_or(0, LongRunChain::steps)
     }
 
     fn start_a(&self) -> f64 {
@@ -149,7 +169,7 @@ impl Sim for Limits {
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
-        let target = v[4] as u64;
+        let target = v[GENERATIONS] as u64;
         // More generations extend the run; anything else starts again.
         if params_of(v) != self.params || target < self.target {
             return false;
@@ -176,7 +196,8 @@ impl Sim for Limits {
             ("var_ratio_se", c.variance_ratio_se()),
             ("var_z", c.variance_z()),
             ("ks", c.ks()),
-            ("theory_var", Some(c.gibbs().variance())),
+            ("theory_var", Some(c.law().variance())),
+            ("gibbs_var", Some(c.gibbs().variance())),
         ]);
     }
 
@@ -222,12 +243,13 @@ impl Sim for Limits {
                 equal: false,
             };
         }
-        let (lo, hi) = self.chain.as_ref().map_or((-1.0, 1.0), KeepChain::range);
+        let (lo, hi) = self.chain.as_ref().map_or((-1.0, 1.0), LongRunChain::range);
         let gibbs = self.chain.as_ref().map(|c| c.gibbs().curve((lo, hi), 240)).unwrap_or_default();
-        let peak = gibbs.iter().map(|p| p.1).fold(0.0, f64::max);
+        let law = self.chain.as_ref().map(|c| c.law().curve((lo, hi), 240)).unwrap_or_default();
+        let peak = gibbs.iter().chain(&law).map(|p| p.1).fold(0.0, f64::max);
         Base {
             axes: Axes { x: (lo, hi), y: (0.0, (peak * 1.3).max(1e-12)), x_label: "x", y_label: "density" },
-            curves: vec![line(gibbs, palette.theory, true, 2.0)],
+            curves: vec![line(gibbs, palette.theory, true, 2.0), line(law, palette.ink, false, 1.0)],
             equal: false,
         }
     }
@@ -270,6 +292,17 @@ impl Sim for Limits {
             p.pixels.line(f, (x0, d), (x1, d), 1.0, edge);
         }
         layer::label(o, f, (f.x.1, f.y.1), (-6.0, 4.0), "dashed: Gibbs law ∝ exp(βf)", pal.ink, pal.background);
+        if self.params.steps == RuleKind::Loop {
+            layer::label(
+                o,
+                f,
+                (f.x.1, 0.9 * f.y.1),
+                (-6.0, 4.0),
+                "solid: LOOP's law ∝ A(x)·exp(βf)",
+                pal.ink,
+                pal.background,
+            );
+        }
         let top = 0.12 * f.y.1;
         layer::arrow(o, f, (c.x(), top), (c.x(), 0.0), pal.ink, false);
     }

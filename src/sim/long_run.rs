@@ -1,16 +1,27 @@
-//! The long run of KEEP (§D): one selection chain in one dimension, whose visited states
-//! should follow the Gibbs law ∝ e^{βf} for every acceptance rule whose forward/reverse
-//! ratio P(Δ)/P(−Δ) is e^{βΔ}, as Langevin dynamics does.
+//! The long run of selection (§D): one chain in one dimension.
+//!
+//! - KEEP's visited states follow the Gibbs law ∝ e^{βf} for every acceptance rule whose
+//!   forward/reverse ratio P(Δ)/P(−Δ) is e^{βΔ}, as Langevin dynamics does (detailed
+//!   balance, appendix A7).
+//! - LOOP is KEEP with the rejections skipped: the chain of states KEEP moves through.
+//!   A chain that stays put at x with probability 1 − A(x) has a jump chain whose
+//!   stationary law is its own times A(x), so LOOP's law is ∝ A(x)·e^{βf(x)}, with
+//!   A(x) = E_ε[P_s(f(x + ε) − f(x))] the acceptance rate from x. It is Gibbs only where
+//!   A is flat. Logistic's A is ½ on any linear f, so with small mutations its LOOP law
+//!   is nearly Gibbs; Metropolis's A falls with the slope (a narrower law) and Kimura's
+//!   rises (a wider one). Large mutations widen every LOOP law: at a peak every
+//!   candidate goes downhill, so A dips there.
 //!
 //! The rules are matched as in [`super::learning_rate::matched`]; the chain is seeded, so
 //! a seed and parameters give the same histogram however the work is split.
 
 use super::duel::AcceptanceKind;
+use super::duel::RuleKind;
 use super::error::{check_positive, ParamError};
 use super::learning_rate::matched;
-use super::maths::exp;
+use super::maths::{exp, normal_expectation};
 use super::problem::Objective;
-use super::selection::{Mutation, Selection, StepRule, MAX_BETA, MAX_MUTATION};
+use super::selection::{Mutation, Selection, StepRule, DEFAULT_LOOP_CAP, MAX_BETA, MAX_MUTATION};
 use super::stats::RunningMean;
 use super::{rng_for, SimRng};
 
@@ -121,16 +132,33 @@ pub struct Gibbs {
 
 /// Grid intervals of [`Gibbs`].
 const GIBBS_INTERVALS: usize = 4000;
+/// Intervals of the grid a [`Gibbs::weighted`] weight is evaluated on.
+pub const WEIGHT_POINTS: usize = 200;
 
 impl Gibbs {
     /// The law ∝ e^{β f} of `landscape` over the range where βf > −40 (the mass left out
     /// is below e^{−40} relative to the peak).
     pub fn new(landscape: Landscape, beta: f64) -> Self {
+        Self::weighted(landscape, beta, |_| 1.0)
+    }
+
+    /// The law ∝ weight(x)·e^{βf(x)} (LOOP's, with the acceptance rate as the weight),
+    /// over the Gibbs law's range; `weight` is evaluated at [`WEIGHT_POINTS`] points and
+    /// interpolated linearly between them (it is smooth, and costly).
+    pub fn weighted(landscape: Landscape, beta: f64, weight: impl Fn(f64) -> f64) -> Self {
         let hi = landscape.reach(beta, 40.0);
         let lo = -hi;
         let h = (hi - lo) / GIBBS_INTERVALS as f64;
         let xs: Vec<f64> = (0..=GIBBS_INTERVALS).map(|i| lo + i as f64 * h).collect();
-        let w: Vec<f64> = xs.iter().map(|&x| exp(beta * landscape.f(x))).collect();
+        let coarse: Vec<f64> =
+            (0..=WEIGHT_POINTS).map(|j| weight(lo + (hi - lo) * j as f64 / WEIGHT_POINTS as f64)).collect();
+        let weight_at = |i: usize| {
+            let t = i as f64 * WEIGHT_POINTS as f64 / GIBBS_INTERVALS as f64;
+            let j = (t.floor() as usize).min(WEIGHT_POINTS - 1);
+            let f = t - j as f64;
+            coarse[j] * (1.0 - f) + coarse[j + 1] * f
+        };
+        let w: Vec<f64> = xs.iter().enumerate().map(|(i, &x)| weight_at(i) * exp(beta * landscape.f(x))).collect();
         let trap = |v: &dyn Fn(usize) -> f64| -> f64 {
             let n = GIBBS_INTERVALS;
             h * ((1..n).map(v).sum::<f64>() + 0.5 * (v(0) + v(n)))
@@ -246,9 +274,9 @@ impl BatchMeans {
     }
 }
 
-/// Parameters of the KEEP chain.
+/// Parameters of the long-run chain.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct KeepParams {
+pub struct ChainParams {
     /// The landscape f.
     pub landscape: Landscape,
     /// The acceptance rule (matched, §A.1.2).
@@ -259,21 +287,31 @@ pub struct KeepParams {
     pub sigma: f64,
     /// The seed.
     pub seed: u64,
+    /// KEEP (a generation may stay put) or LOOP (every generation moves).
+    pub steps: RuleKind,
 }
 
-impl Default for KeepParams {
+impl Default for ChainParams {
     fn default() -> Self {
-        Self { landscape: Landscape::Quadratic, rule: AcceptanceKind::Logistic, beta: 80.0, sigma: 0.05, seed: 1 }
+        Self {
+            landscape: Landscape::Quadratic,
+            rule: AcceptanceKind::Logistic,
+            beta: 80.0,
+            sigma: 0.05,
+            seed: 1,
+            steps: RuleKind::Keep,
+        }
     }
 }
 
 /// Bins of the chain's fine histogram (the figure draws coarser bars from it).
 pub const FINE_BINS: usize = 600;
 
-/// One KEEP selection chain in one dimension, with its histogram and moments (§D).
+/// One selection chain in one dimension, KEEP or LOOP, with its histogram and moments
+/// (§D), measured against its own long-run law.
 #[derive(Clone, Debug)]
-pub struct KeepChain {
-    params: KeepParams,
+pub struct LongRunChain {
+    params: ChainParams,
     selection: Selection,
     x: f64,
     rng: SimRng,
@@ -287,18 +325,31 @@ pub struct KeepChain {
     below: u64,
     above: u64,
     gibbs: Gibbs,
+    /// The law it should reach: the Gibbs law for KEEP, A(x)·e^{βf} for LOOP.
+    law: Gibbs,
 }
 
-impl KeepChain {
-    /// A chain at the landscape's peak, and the Gibbs law it should reach.
-    pub fn new(params: KeepParams) -> Result<Self, ParamError> {
+impl LongRunChain {
+    /// A chain at the landscape's peak, and the law it should reach.
+    pub fn new(params: ChainParams) -> Result<Self, ParamError> {
         check_positive("beta", params.beta, MAX_BETA)?;
         check_positive("sigma", params.sigma, MAX_MUTATION)?;
-        let selection = Selection::new(
-            Mutation::Gaussian { sigma: params.sigma },
-            matched(params.rule, params.beta),
-            StepRule::Keep,
-        )?;
+        let acceptance = matched(params.rule, params.beta);
+        let steps = match params.steps {
+            RuleKind::Keep => StepRule::Keep,
+            RuleKind::Loop => StepRule::Loop { cap: DEFAULT_LOOP_CAP },
+        };
+        let selection = Selection::new(Mutation::Gaussian { sigma: params.sigma }, acceptance, steps)?;
+        let gibbs = Gibbs::new(params.landscape, params.beta);
+        let law = match params.steps {
+            RuleKind::Keep => gibbs.clone(),
+            RuleKind::Loop => {
+                let (f, sigma) = (params.landscape, params.sigma);
+                Gibbs::weighted(f, params.beta, |x| {
+                    normal_expectation(|z| acceptance.probability(f.f(x + sigma * z) - f.f(x)))
+                })
+            }
+        };
         let reach = params.landscape.reach(params.beta, 12.0);
         Ok(Self {
             params,
@@ -314,12 +365,13 @@ impl KeepChain {
             counts: vec![0; FINE_BINS],
             below: 0,
             above: 0,
-            gibbs: Gibbs::new(params.landscape, params.beta),
+            gibbs,
+            law,
         })
     }
 
     /// The parameters.
-    pub fn params(&self) -> &KeepParams {
+    pub fn params(&self) -> &ChainParams {
         &self.params
     }
 
@@ -327,7 +379,7 @@ impl KeepChain {
     pub fn advance(&mut self, n: u64) {
         let (lo, hi) = self.range;
         let width = (hi - lo) / FINE_BINS as f64;
-        let mean = self.gibbs.mean();
+        let mean = self.law.mean();
         for _ in 0..n {
             let s = self.selection.step(&self.params.landscape, &[self.x], &mut self.rng);
             if s.accepted {
@@ -365,9 +417,14 @@ impl KeepChain {
         (self.steps > 0).then(|| self.accepted as f64 / self.steps as f64)
     }
 
-    /// The Gibbs law the chain should reach.
+    /// The Gibbs law ∝ e^{βf}.
     pub fn gibbs(&self) -> &Gibbs {
         &self.gibbs
+    }
+
+    /// The law the chain should reach: [`Self::gibbs`] for KEEP, ∝ A(x)·e^{βf} for LOOP.
+    pub fn law(&self) -> &Gibbs {
+        &self.law
     }
 
     /// The histogram's range.
@@ -375,12 +432,12 @@ impl KeepChain {
         self.range
     }
 
-    /// Visits per fine bin over [`KeepChain::range`].
+    /// Visits per fine bin over [`LongRunChain::range`].
     pub fn counts(&self) -> &[u64] {
         &self.counts
     }
 
-    /// The histogram of visited states in `bars` equal bars over [`KeepChain::range`], as
+    /// The histogram of visited states in `bars` equal bars over [`LongRunChain::range`], as
     /// (left edge, right edge, density): the share of generations in the bar over its
     /// width, to set against the Gibbs density. Empty bars are left out; `bars` should
     /// divide [`FINE_BINS`].
@@ -406,21 +463,21 @@ impl KeepChain {
     }
 
     /// The variance of the visited states, as their mean squared deviation from the
-    /// Gibbs mean μ (known: 0 for both landscapes). Measuring about μ rather than the
+    /// law's mean μ (known: 0 for both landscapes). Measuring about μ rather than the
     /// sample mean keeps the slow hopping between a double well's peaks, which moves
     /// the sample mean, from biasing the variance beyond its standard error.
     pub fn variance(&self) -> Option<f64> {
         (self.deviations.count() > 1).then(|| self.deviations.mean()).flatten()
     }
 
-    /// The sample variance over the Gibbs variance.
+    /// The sample variance over its law's.
     pub fn variance_ratio(&self) -> Option<f64> {
-        Some(self.variance()? / self.gibbs.variance())
+        Some(self.variance()? / self.law.variance())
     }
 
-    /// The standard error of [`KeepChain::variance_ratio`], by batch means of (x − μ)².
+    /// The standard error of [`LongRunChain::variance_ratio`], by batch means of (x − μ)².
     pub fn variance_ratio_se(&self) -> Option<f64> {
-        Some(self.squares.standard_error()? / self.gibbs.variance())
+        Some(self.squares.standard_error()? / self.law.variance())
     }
 
     /// (ratio − 1)/SE.
@@ -429,7 +486,7 @@ impl KeepChain {
         (se > 0.0).then(|| (ratio - 1.0) / se)
     }
 
-    /// The Kolmogorov–Smirnov distance between the visited states and the Gibbs law,
+    /// The Kolmogorov–Smirnov distance between the visited states and the chain's law,
     /// at the fine bins' edges.
     pub fn ks(&self) -> Option<f64> {
         if self.steps == 0 {
@@ -439,11 +496,11 @@ impl KeepChain {
         let (lo, hi) = self.range;
         let width = (hi - lo) / FINE_BINS as f64;
         let mut seen = self.below;
-        let mut d = (seen as f64 / n - self.gibbs.cdf(lo)).abs();
+        let mut d = (seen as f64 / n - self.law.cdf(lo)).abs();
         for (i, c) in self.counts.iter().enumerate() {
             seen += c;
             let edge = lo + (i + 1) as f64 * width;
-            d = d.max((seen as f64 / n - self.gibbs.cdf(edge)).abs());
+            d = d.max((seen as f64 / n - self.law.cdf(edge)).abs());
         }
         Some(d)
     }
@@ -456,9 +513,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        let k = KeepChain::new(KeepParams { sigma: 100.0, ..KeepParams::default() });
+        let k = LongRunChain::new(ChainParams { sigma: 100.0, ..ChainParams::default() });
         assert_eq!(k.unwrap_err().param, "sigma");
-        let k = KeepChain::new(KeepParams { beta: f64::NAN, ..KeepParams::default() });
+        let k = LongRunChain::new(ChainParams { beta: f64::NAN, ..ChainParams::default() });
         assert_eq!(k.unwrap_err().param, "beta");
     }
 
@@ -481,7 +538,7 @@ mod tests {
 
     #[test]
     fn the_histogram_is_a_density() {
-        let mut c = KeepChain::new(KeepParams::default()).unwrap();
+        let mut c = LongRunChain::new(ChainParams::default()).unwrap();
         c.advance(100_000);
         let h = c.histogram(60);
         let mass: f64 = h.iter().map(|(a, b, d)| (b - a) * d).sum();
@@ -515,7 +572,7 @@ mod tests {
             (AcceptanceKind::Kimura, Landscape::Quadratic, 0.1),
             (AcceptanceKind::Logistic, Landscape::DoubleWell, 0.2),
         ] {
-            let mut c = KeepChain::new(KeepParams { rule, landscape, sigma, ..KeepParams::default() }).unwrap();
+            let mut c = LongRunChain::new(ChainParams { rule, landscape, sigma, ..ChainParams::default() }).unwrap();
             c.advance(1_000_000);
             let (ratio, se) = (c.variance_ratio().unwrap(), c.variance_ratio_se().unwrap());
             let z = (ratio - 1.0) / se;
@@ -531,7 +588,8 @@ mod tests {
     fn probit_odds_are_not_exponential_so_its_keep_law_is_not_gibbs() {
         // Φ(β′Δ)/Φ(−β′Δ) = e^{βΔ + O(Δ³)}: the chain settles narrower than e^{βf}.
         let mut c =
-            KeepChain::new(KeepParams { rule: AcceptanceKind::Probit, sigma: 0.2, ..KeepParams::default() }).unwrap();
+            LongRunChain::new(ChainParams { rule: AcceptanceKind::Probit, sigma: 0.2, ..ChainParams::default() })
+                .unwrap();
         c.advance(1_000_000);
         let z = c.variance_z().unwrap();
         assert!(
@@ -540,5 +598,37 @@ mod tests {
             c.variance_ratio().unwrap()
         );
         assert!(!has_exponential_odds(AcceptanceKind::Probit) && has_exponential_odds(AcceptanceKind::Kimura));
+    }
+
+    #[test]
+    fn loop_chains_reach_their_own_law_not_gibbs() {
+        // LOOP's law ∝ A(x)·e^{βf}. With small mutations Metropolis's acceptance rate
+        // falls with the slope (a narrower law than Gibbs: −7 % in variance at s = 0.05),
+        // Kimura's rises (wider: +11 % at s = 0.1), logistic's stays near ½ (within 0.1 %
+        // at s = 0.02). The chain must land on its own law (|z| < 3.29, KS < 0.01) and, for
+        // Metropolis and Kimura, measurably off Gibbs.
+        for (rule, sigma, side) in [
+            (AcceptanceKind::Metropolis, 0.05, -1.0),
+            (AcceptanceKind::Kimura, 0.1, 1.0),
+            (AcceptanceKind::Logistic, 0.02, 0.0),
+        ] {
+            let params = ChainParams { rule, sigma, steps: RuleKind::Loop, ..ChainParams::default() };
+            let mut c = LongRunChain::new(params).unwrap();
+            c.advance(1_000_000);
+            let (ratio, se) = (c.variance_ratio().unwrap(), c.variance_ratio_se().unwrap());
+            let z = (ratio - 1.0) / se;
+            assert!(z.abs() < Z_999, "{rule:?}: Var / LOOP law {ratio:.4} ± {se:.4}, z = {z:.2}");
+            assert!(c.ks().unwrap() < 0.01, "{rule:?}: KS {}", c.ks().unwrap());
+            let off_gibbs = c.law().variance() / c.gibbs().variance() - 1.0;
+            if side == 0.0 {
+                assert!(off_gibbs.abs() < 0.002, "{rule:?}: LOOP law / Gibbs variance − 1 = {off_gibbs}");
+            } else {
+                assert!(off_gibbs * side > 0.03, "{rule:?}: LOOP law / Gibbs variance − 1 = {off_gibbs}");
+                // And the measurement tells them apart: Gibbs is outside the 99.9 % bound.
+                let z_gibbs = (c.variance().unwrap() / c.gibbs().variance() - 1.0)
+                    / (se * c.law().variance() / c.gibbs().variance());
+                assert!(z_gibbs.abs() > Z_999, "{rule:?}: Gibbs not rejected, z = {z_gibbs:.2}");
+            }
+        }
     }
 }
