@@ -69,6 +69,21 @@ pub fn observe(state: &PageState) {
             observer.observe(&el);
         }
     }
+    scroll_to_linked_figure(&doc);
     // One observer for the page's lifetime.
     cb.forget();
+}
+
+/// A link to `#<figure id>` (the article's "try this" links, or a shared one) finds no
+/// element with that id until the figure has mounted, so the browser cannot scroll to
+/// it: scroll its slot into view instead, which also mounts it.
+fn scroll_to_linked_figure(doc: &web_sys::Document) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let id = hash.trim_start_matches('#');
+    if !crate::app::article::FIGURE_IDS.contains(&id) {
+        return;
+    }
+    if let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]")) {
+        slot.scroll_into_view();
+    }
 }
