@@ -251,9 +251,8 @@ impl Setting {
     }
 
     /// Reads a URL value: the value to use and, if it had to be changed, a notice saying
-    /// so. `figure` names the figure in the notice.
-    pub fn read(&self, figure: &str, raw: &str) -> (f64, Option<String>) {
-        let name = format!("{figure}.{}", self.key);
+    /// so. `name` is the key as the link wrote it (`seed`, or `claim.slope`), for the notice.
+    pub fn read(&self, name: &str, raw: &str) -> (f64, Option<String>) {
         let t = raw.trim();
         match self.kind {
             Kind::Number { min, max, default, .. } => match t.parse::<f64>() {
@@ -274,7 +273,7 @@ impl Setting {
                     )),
                 ),
             },
-            Kind::Seed { default } => read_seed(&name, raw, default),
+            Kind::Seed { default } => read_seed(name, raw, default),
             Kind::Choice { options, default } => {
                 let lower = t.to_ascii_lowercase();
                 match options.iter().position(|o| o.key == lower) {
@@ -423,11 +422,11 @@ mod tests {
         assert_eq!(s.valid(0.123), 0.12);
         assert_eq!(s.valid(5.0), 0.3);
         assert_eq!(s.valid(f64::NAN), 0.05);
-        assert_eq!(s.read("r", "0.3"), (0.3, None));
-        let (v, n) = s.read("r", "7");
+        assert_eq!(s.read("r.lr", "0.3"), (0.3, None));
+        let (v, n) = s.read("r.lr", "7");
         assert_eq!(v, 0.3);
         assert!(n.unwrap().contains("r.lr"));
-        let (v, n) = s.read("r", "<b>");
+        let (v, n) = s.read("r.lr", "<b>");
         assert_eq!(v, 0.05);
         assert!(!n.unwrap().contains('<'));
         assert_eq!(s.show(0.1), "0.10");
@@ -451,8 +450,8 @@ mod tests {
         assert_eq!(s.from_slider(5.0), 32.0);
         assert_eq!(s.valid(10.0), 8.0);
         assert_eq!(s.valid(0.0), 1.0);
-        assert_eq!(s.read("m", "10"), (8.0, None));
-        let (v, n) = s.read("m", "1000");
+        assert_eq!(s.read("m.batch", "10"), (8.0, None));
+        let (v, n) = s.read("m.batch", "1000");
         assert_eq!(v, 256.0);
         assert!(n.is_some());
         assert_eq!(s.show(64.0), "64");
@@ -461,13 +460,13 @@ mod tests {
     #[test]
     fn seeds_are_whole_numbers_up_to_two_to_the_53() {
         let s = Setting::seed("seed", "Seed", 42);
-        assert_eq!(s.read("f", "7"), (7.0, None));
-        assert_eq!(s.read("f", "9007199254740992"), (MAX_SEED, None));
-        let (v, n) = s.read("f", "18446744073709551615");
+        assert_eq!(s.read("f.seed", "7"), (7.0, None));
+        assert_eq!(s.read("f.seed", "9007199254740992"), (MAX_SEED, None));
+        let (v, n) = s.read("f.seed", "18446744073709551615");
         assert_eq!(v, MAX_SEED);
         assert!(n.unwrap().contains("2^53"));
-        assert_eq!(s.read("f", "-3").0, 0.0);
-        assert_eq!(s.read("f", "NaN").0, 42.0);
+        assert_eq!(s.read("f.seed", "-3").0, 0.0);
+        assert_eq!(s.read("f.seed", "NaN").0, 42.0);
         assert_eq!(s.write(9_007_199_254_740_991.0), "9007199254740991");
         assert_eq!(s.valid(3.7), 3.0);
     }
@@ -485,10 +484,10 @@ mod tests {
     #[test]
     fn choices_read_by_key() {
         let s = Setting::choice("rule", "Rule", &RULES, 0);
-        assert_eq!(s.read("f", "KEEP"), (1.0, None));
+        assert_eq!(s.read("f.seed", "KEEP"), (1.0, None));
         assert_eq!(s.write(1.0), "keep");
         assert_eq!(s.show(0.0), "LOOP");
-        let (v, n) = s.read("f", "maybe");
+        let (v, n) = s.read("f.seed", "maybe");
         assert_eq!(v, 0.0);
         assert!(n.unwrap().contains("loop, keep"));
     }

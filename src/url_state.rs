@@ -248,12 +248,9 @@ pub fn parse(query: &str) -> Parsed {
             _ => match target(&key) {
                 Some(Target::Setting(def, i)) => {
                     let s = &def.settings[i];
-                    let name = if def.bare_keys { String::new() } else { format!("{}.", def.id) };
-                    let (v, notice) = s.read(def.id, &raw);
                     // The notice names the key as the link wrote it.
-                    r.notices.extend(
-                        notice.map(|n| n.replacen(&format!("{}.{}", def.id, s.key), &format!("{name}{}", s.key), 1)),
-                    );
+                    let (v, notice) = s.read(&def.url_key(s.key), &raw);
+                    r.notices.extend(notice);
                     state.values_mut(def)[i] = v;
                 }
                 Some(Target::Replay(def)) => {

@@ -432,7 +432,7 @@ mod tests {
             [("lr", "0.005", 0.005), ("batch", "16", 4.0), ("s", "0.25", 0.25), ("corr", "-0.5", -0.5)]
         {
             let s = SETTINGS.iter().find(|s| s.key == key).expect("declared");
-            assert_eq!(s.read("regression", raw), (want, None), "{key}={raw}");
+            assert_eq!(s.read(&FIGURE.url_key(s.key), raw), (want, None), "{key}={raw}");
         }
     }
 
