@@ -159,7 +159,15 @@ impl Pooled {
     /// The predicted correlation of the hidden steps, once there is anything to pool.
     pub fn correlation(&self) -> Option<f64> {
         let d = (self.uu * self.vv).sqrt();
-        (d > 0.0 && d.is_finite()).then(|| (self.uv / d).clamp(-1.0, 1.0))
+        // Below 1e-12 a correlation is rounding (logistic and probit's exact 0).
+        (d > 0.0 && d.is_finite()).then(|| {
+            let r = (self.uv / d).clamp(-1.0, 1.0);
+            if r.abs() < 1e-12 {
+                0.0
+            } else {
+                r
+            }
+        })
     }
 
     /// Adds one generation's expected contribution ([`EnvironmentTheory::at_state`]).
