@@ -54,6 +54,41 @@ pub struct NoiseTheory {
     pub direction: Params,
 }
 
+/// What the theory needs at a point that depends on the point alone (the costly part:
+/// two 42 × 42 eigen-decompositions), so a figure can compute it once per point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointBasis {
+    /// The point.
+    pub point: Params,
+    /// The per-example gradients' covariance C.
+    pub gradient_covariance: Vec<f64>,
+    /// Its eigen-decomposition.
+    pub gradient_eigen: Eigen,
+    /// The Hessian.
+    pub hessian: Vec<f64>,
+    /// Its eigen-decomposition.
+    pub hessian_eigen: Eigen,
+    /// ∇L at the point.
+    pub gradient: Params,
+}
+
+impl PointBasis {
+    /// Computes it for `model` at `point`.
+    pub fn at(model: &Softmax, point: &Params) -> Self {
+        let empty = || Eigen { values: vec![0.0; DIM], vectors: vec![vec![0.0; DIM]; DIM] };
+        let gradient_covariance = model.gradient_covariance(point);
+        let hessian = model.hessian(point);
+        Self {
+            point: *point,
+            gradient_eigen: symmetric_eigen(&gradient_covariance, DIM).unwrap_or_else(empty),
+            hessian_eigen: symmetric_eigen(&hessian, DIM).unwrap_or_else(empty),
+            gradient_covariance,
+            hessian,
+            gradient: model.gradient(point),
+        }
+    }
+}
+
 /// Both models' measured step covariance at one point.
 pub struct NoiseExperiment {
     model: Softmax,
@@ -106,6 +141,7 @@ impl NoiseExperiment {
     /// `batch`, selection with Gaussian mutation σ, logistic acceptance matched to SGD's
     /// small-step rate (β = 2η/σ²: k_loop = σ²β/2 = η) and step `rule`, both from `seed`
     /// (SGD stream 0, selection stream 1).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         model: Softmax,
         point: Params,
@@ -116,10 +152,27 @@ impl NoiseExperiment {
         seed: u64,
         target: u64,
     ) -> Result<Self, ParamError> {
+        let basis = PointBasis::at(&model, &point);
+        Self::with_basis(model, &basis, lr, batch, sigma, rule, seed, target)
+    }
+
+    /// [`NoiseExperiment::new`] with the point's basis already computed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_basis(
+        model: Softmax,
+        basis: &PointBasis,
+        lr: f64,
+        batch: u64,
+        sigma: f64,
+        rule: StepRule,
+        seed: u64,
+        target: u64,
+    ) -> Result<Self, ParamError> {
+        let point = basis.point;
         let sgd = MiniBatchSgd::new(lr, batch)?;
         let beta = 2.0 * lr / (sigma * sigma);
         let selection = Selection::new(Mutation::Gaussian { sigma }, matched(AcceptanceKind::Logistic, beta), rule)?;
-        let theory = theory_at(&model, &point, &sgd, &selection, sigma);
+        let theory = theory_at(basis, &sgd, &selection, sigma);
         Ok(Self {
             model,
             point,
@@ -214,16 +267,18 @@ impl NoiseExperiment {
 }
 
 /// The theory spectra at `point` (see the module's derivation).
-fn theory_at(model: &Softmax, point: &Params, sgd: &MiniBatchSgd, selection: &Selection, sigma: f64) -> NoiseTheory {
+fn theory_at(basis: &PointBasis, sgd: &MiniBatchSgd, selection: &Selection, sigma: f64) -> NoiseTheory {
     let scale = sgd.lr() * sgd.lr() / sgd.batch() as f64;
-    let sgd_covariance: Vec<f64> = model.gradient_covariance(point).iter().map(|c| c * scale).collect();
-    let empty = || Eigen { values: vec![0.0; DIM], vectors: vec![vec![0.0; DIM]; DIM] };
-    let sgd_eigen = symmetric_eigen(&sgd_covariance, DIM).unwrap_or_else(empty);
-    let g = model.gradient(point);
+    let sgd_covariance: Vec<f64> = basis.gradient_covariance.iter().map(|c| c * scale).collect();
+    let sgd_eigen = Eigen {
+        values: basis.gradient_eigen.values.iter().map(|v| v * scale).collect(),
+        vectors: basis.gradient_eigen.vectors.clone(),
+    };
+    let g = basis.gradient;
     let gn = norm(&g);
     let direction = if gn > 0.0 { g.map(|x| -x / gn) } else { [0.0; DIM] };
     // The curvature term −½εᵀHε has mean −½σ²·tr H and variance σ⁴·tr(H²)/2.
-    let h = model.hessian(point);
+    let h = &basis.hessian;
     let trace_h: f64 = (0..DIM).map(|i| h[i * DIM + i]).sum();
     let trace_h2: f64 = h.iter().map(|x| x * x).sum();
     let s2 = sigma * sigma;
@@ -236,6 +291,6 @@ fn theory_at(model: &Softmax, point: &Params, sgd: &MiniBatchSgd, selection: &Se
     let mut sel_values = vec![perp; DIM - 1];
     sel_values.push(along);
     sel_values.sort_by(|a, b| b.total_cmp(a));
-    let hessian = symmetric_eigen(&h, DIM).unwrap_or_else(empty);
+    let hessian = basis.hessian_eigen.clone();
     NoiseTheory { sgd_covariance, sgd: sgd_eigen, sel_values, sel_perpendicular: perp, sel_along: along, hessian, direction }
 }
