@@ -198,7 +198,10 @@ fn selection_perpendicular_spectrum_is_flat() {
         let (lo, hi) = ((1.0 - edge).powi(2) - tilt - 0.03, (1.0 + edge).powi(2) + tilt + 0.03);
         for v in &values[..41] {
             let r = v / t.sel_perpendicular;
-            assert!(r > lo && r < hi, "{rule:?}: perpendicular eigenvalue / theory = {r:.3}, bounds ({lo:.3}, {hi:.3})");
+            assert!(
+                r > lo && r < hi,
+                "{rule:?}: perpendicular eigenvalue / theory = {r:.3}, bounds ({lo:.3}, {hi:.3})"
+            );
         }
         // Its mean (the trace / 41) against theory: relative standard error √(2/(41·M)),
         // plus the curvature's average tilt η·tr H/42.
@@ -241,7 +244,9 @@ fn dimension_rates_agree_with_theory() {
     assert!((slope + 1.0).abs() < 0.05, "total-size slope {slope:.3}");
     // And theory's small-step rates say the same exactly.
     assert_eq!(p.small_step_rate(Sizing::PerCoordinate, 1000), p.small_step_rate(Sizing::PerCoordinate, 1));
-    assert!((p.small_step_rate(Sizing::Total, 1000) * 1000.0 / p.small_step_rate(Sizing::Total, 1) - 1.0).abs() < 1e-12);
+    assert!(
+        (p.small_step_rate(Sizing::Total, 1000) * 1000.0 / p.small_step_rate(Sizing::Total, 1) - 1.0).abs() < 1e-12
+    );
 }
 
 #[test]
@@ -281,4 +286,14 @@ fn both_models_train_and_selection_costs_more_evaluations() {
     // Bad input gives an error that names it, not a panic.
     assert_eq!(Training::new(m.clone(), [0.0; DIM], LR, 0, SIGMA, LOOP, 1).err().unwrap().param, "batch");
     assert_eq!(Training::new(m, [0.0; DIM], LR, BATCH, -1.0, LOOP, 1).err().unwrap().param, "sigma");
+}
+
+#[test]
+fn the_basis_in_pieces_is_the_basis_at_once() {
+    use selection_sgd::sim::spectrum::noise::{PointBasis, PointBasisBuilder};
+    let m = model();
+    let point = m.optimum().map(|t| t / 2.0);
+    let mut b = PointBasisBuilder::new(&m, &point);
+    assert!(b.advance().is_none(), "two pieces of work after the matrices");
+    assert_eq!(b.advance(), Some(PointBasis::at(&m, &point)));
 }

@@ -12,13 +12,13 @@
 
 use std::sync::OnceLock;
 
-use super::{ChartDef, FigureDef, Numbers, Sim};
+use super::{ChartDef, FigureDef, Numbers, Redraw, Sim};
 use crate::settings::{Choice, Setting};
 use crate::sim::selection::StepRule;
 use crate::sim::spectrum::data;
-use crate::sim::spectrum::dimension::{DimensionExperiment, DimensionParams, Sizing};
-use crate::sim::spectrum::eigen::top_share;
-use crate::sim::spectrum::noise::{Measured, NoiseExperiment, NoiseSummary, PointBasis, ALIGN_K};
+use crate::sim::spectrum::dimension::{DimensionExperiment, DimensionParams, DimensionPoint, Sizing};
+use crate::sim::spectrum::eigen::{symmetric_eigen, top_share, Eigen};
+use crate::sim::spectrum::noise::{Measured, NoiseExperiment, NoiseSummary, PointBasisBuilder, ALIGN_K};
 use crate::sim::spectrum::softmax::{Params, Softmax, DIM, PENALTY};
 use crate::sim::spectrum::training::Training;
 
@@ -103,6 +103,7 @@ pub static FIGURE: FigureDef = FigureDef {
               weights together — while selection's is flat; and in (c) the rate does not depend on n when each \
               coordinate mutates by the same amount, but falls as 1/n when the total size is fixed.",
     build,
+    layout: "spectrum-grid",
     ..FigureDef::PLAIN
 };
 
@@ -141,16 +142,18 @@ fn shared() -> Option<&'static Shared> {
         .as_ref()
 }
 
-fn basis(point: usize) -> Option<&'static PointBasis> {
-    static BASES: [OnceLock<PointBasis>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let s = shared()?;
-    let theta = match point {
+fn point_of(s: &Shared, point: usize) -> Params {
+    match point {
         0 => [0.0; DIM],
         1 => s.optimum.map(|t| t / 2.0),
         _ => s.optimum,
-    };
-    Some(BASES[point.min(2)].get_or_init(|| PointBasis::at(&s.model, &theta)))
+    }
 }
+
+/// Grid points of a dimension chart's theory curve.
+const CURVE_N: usize = 61;
+/// Theory points computed per unit (each is a few quadratures).
+const CURVE_PER_UNIT: usize = 8;
 
 struct Spectrum {
     values: Vec<f64>,
@@ -160,6 +163,18 @@ struct Spectrum {
     dims: DimensionExperiment,
     dims_done: bool,
     error: Option<String>,
+    /// The spectrum chart's axes wait for the theory: redraw them once it is there.
+    stale_axes: bool,
+    /// The point's theory, while it is being computed.
+    basis: Option<PointBasisBuilder>,
+    /// SGD's measured spectrum, waiting for selection's (one decomposition per unit).
+    half_measured: Option<Eigen>,
+    /// Theory curves of charts (c, d), per sizing, filled a few points per unit.
+    curves: [Vec<DimensionPoint>; 2],
+    /// Theory at the reader's n, per sizing.
+    at_n: [DimensionPoint; 2],
+    /// Charts (c, d) have drawn their axes before the curves were complete.
+    stale_curves: [bool; 2],
 }
 
 fn rule_of(v: &[f64]) -> StepRule {
@@ -172,6 +187,7 @@ fn rule_of(v: &[f64]) -> StepRule {
 
 fn build(v: &[f64]) -> Box<dyn Sim> {
     let params = DimensionParams { curvature: v[6], ..DimensionParams::default() };
+    let n = v[5] as usize;
     Box::new(Spectrum {
         values: v.to_vec(),
         training: None,
@@ -180,6 +196,12 @@ fn build(v: &[f64]) -> Box<dyn Sim> {
         dims: DimensionExperiment::new(params, v[5] as usize, v[7] as u64),
         dims_done: false,
         error: None,
+        stale_axes: false,
+        basis: None,
+        half_measured: None,
+        curves: [Vec::new(), Vec::new()],
+        at_n: Sizing::ALL.map(|s| params.theory(s, n)),
+        stale_curves: [false; 2],
     })
 }
 
@@ -206,22 +228,53 @@ impl Spectrum {
             return true;
         }
         if self.noise.is_none() {
-            let Some(b) = basis(self.values[0] as usize) else { return false };
-            match NoiseExperiment::with_basis(s.model.clone(), b, LR, batch, sigma, rule, self.seed(), COV_STEPS) {
-                Ok(n) => self.noise = Some(n),
+            let Some(builder) = &mut self.basis else {
+                self.basis = Some(PointBasisBuilder::new(&s.model, &point_of(s, self.values[0] as usize)));
+                return true;
+            };
+            let Some(b) = builder.advance() else { return true };
+            self.basis = None;
+            match NoiseExperiment::with_basis(s.model.clone(), &b, LR, batch, sigma, rule, self.seed(), COV_STEPS) {
+                Ok(n) => {
+                    self.noise = Some(n);
+                    self.stale_axes = true;
+                }
                 Err(e) => self.error = Some(format!("Cannot measure: {e}.")),
             }
             return true;
         }
+        for (k, sizing) in Sizing::ALL.into_iter().enumerate() {
+            if self.curves[k].len() < CURVE_N {
+                let p = *self.dims.params();
+                let from = self.curves[k].len();
+                let to = (from + CURVE_PER_UNIT).min(CURVE_N);
+                self.curves[k].extend((from..to).map(|i| p.theory(sizing, curve_n(i))));
+                if self.curves[k].len() == CURVE_N {
+                    self.stale_curves = [true; 2];
+                }
+                return true;
+            }
+        }
         false
     }
 
-    fn remeasure(&mut self) {
-        if let Some(n) = &self.noise {
-            self.measured = n.measure().map(|m| {
-                let s = n.summary(&m);
-                (m, s)
-            });
+    /// Decomposes the measured covariances, one per call; true once both are done.
+    fn remeasure(&mut self) -> bool {
+        let Some(n) = &self.noise else { return true };
+        let Some((sgd_cov, sel_cov)) = n.covariances() else { return true };
+        match self.half_measured.take() {
+            None => {
+                self.half_measured = symmetric_eigen(&sgd_cov, DIM);
+                self.half_measured.is_none()
+            }
+            Some(sgd) => {
+                if let Some(sel) = symmetric_eigen(&sel_cov, DIM) {
+                    let m = Measured { sgd, sel };
+                    let summary = n.summary(&m);
+                    self.measured = Some((m, summary));
+                }
+                true
+            }
         }
     }
 
@@ -243,6 +296,11 @@ impl Sim for Spectrum {
                 more = true;
             }
         }
+        if self.half_measured.is_some() {
+            // The second half of a preview of the measured spectra.
+            self.remeasure();
+            return true;
+        }
         if let Some(n) = &mut self.noise {
             if !n.finished() {
                 n.advance(COV_PER_UNIT);
@@ -262,6 +320,18 @@ impl Sim for Spectrum {
 
     fn still_units(&self) -> u64 {
         1_000_000
+    }
+
+    fn refresh(&mut self, chart: usize) -> Redraw {
+        if chart == 1 && self.stale_axes {
+            self.stale_axes = false;
+            return Redraw::All;
+        }
+        if chart >= 2 && self.stale_curves[chart - 2] {
+            self.stale_curves[chart - 2] = false;
+            return Redraw::All;
+        }
+        Redraw::Nothing
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
@@ -319,15 +389,13 @@ impl Sim for Spectrum {
             ("sgd.top_theory", th.map(|t| t.sgd.values[0])),
             ("sel.perp_theory", th.map(|t| t.sel_perpendicular)),
         ]);
-        let p = self.dims.params();
-        let n = self.values[5] as usize;
         let at = |s| self.dim_index().and_then(|i| self.dims.measured(i, s));
         let (pc, tot) = (at(Sizing::PerCoordinate), at(Sizing::Total));
         out.extend([
             ("dim.rate_pc", pc.map(|m| m.point.rate)),
             ("dim.rate_total", tot.map(|m| m.point.rate)),
-            ("dim.rate_pc_theory", Some(p.theory(Sizing::PerCoordinate, n).rate)),
-            ("dim.rate_total_theory", Some(p.theory(Sizing::Total, n).rate)),
+            ("dim.rate_pc_theory", Some(self.at_n[0].rate)),
+            ("dim.rate_total_theory", Some(self.at_n[1].rate)),
             ("dim.accept_pc", pc.map(|m| m.point.acceptance)),
             ("dim.accept_total", tot.map(|m| m.point.acceptance)),
             ("dim.cpp_pc", pc.map(|m| m.point.candidates_per_progress).filter(|v| v.is_finite())),
@@ -439,29 +507,24 @@ impl Sim for Spectrum {
                 }
             }
             _ => {
-                let p = self.dims.params();
-                let grid: Vec<usize> = (0..=60)
-                    .map(|i| libm::round(libm::pow(10.0, 3.301 * i as f64 / 60.0)) as usize)
-                    .collect::<Vec<_>>();
                 let curve = |s: Sizing| -> Vec<(f64, f64)> {
-                    grid.iter()
-                        .map(|&n| {
-                            let t = p.theory(s, n);
-                            (n as f64, if chart == 2 { t.rate } else { t.candidates_per_progress })
-                        })
+                    self.curves[s as usize]
+                        .iter()
+                        .map(|t| (t.n as f64, if chart == 2 { t.rate } else { t.candidates_per_progress }))
                         .collect()
                 };
                 let (a, b) = (curve(Sizing::PerCoordinate), curve(Sizing::Total));
                 let ys = a.iter().chain(&b).map(|q| q.1).filter(|v| v.is_finite() && *v > 0.0);
                 let (lo, hi) = ys.fold((f64::INFINITY, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+                let (lo, hi) = if lo < hi { (lo, hi) } else { (1e-6, 1e6) };
                 let n = self.values[5];
-                let (lo, hi) = (lo / 3.0, hi * 3.0);
+                let (lo, hi) = (lo / 3.0, hi * 20.0);
                 Base {
                     axes: Axes {
                         x: (0.8, 2500.0),
                         y: (lo, hi),
                         x_label: "dimension n (log scale)",
-                        y_label: if chart == 2 { "rate η_eff (log scale)" } else { "candidates per unit progress" },
+                        y_label: if chart == 2 { "rate η_eff" } else { "candidates per unit" },
                     },
                     curves: vec![
                         line(a, palette.selection, false, 1.5),
@@ -492,7 +555,15 @@ impl Sim for Spectrum {
                         .map(|(_, q)| (if evals { q.evaluations.max(1.0) } else { q.step as f64 }, q.loss));
                     layer::polyline(o, f, pts, color, 2.0);
                 }
-                layer::label(o, f, (f.x.1, f.y.1), (-6.0, 4.0), "blue SGD · vermillion selection", pal.ink, pal.background);
+                layer::label(
+                    o,
+                    f,
+                    (f.x.1, f.y.1),
+                    (-6.0, 4.0),
+                    "blue SGD · vermillion selection",
+                    pal.ink,
+                    pal.background,
+                );
             }
             1 => {
                 let Some((m, _)) = &self.measured else {
@@ -538,6 +609,11 @@ impl Sim for Spectrum {
     }
 }
 
+/// The dimension of theory point `i` of a curve: 1 to 2,000, evenly in log.
+fn curve_n(i: usize) -> usize {
+    libm::round(libm::pow(10.0, 3.302 * i as f64 / (CURVE_N - 1) as f64)) as usize
+}
+
 impl Spectrum {
     /// The spectrum chart's y range: both theories' positive eigenvalues, with room.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -545,6 +621,7 @@ impl Spectrum {
         let Some(t) = self.noise.as_ref().map(|n| n.theory()) else { return (1e-9, 1e-3) };
         let top = t.sgd.values[0].max(t.sel_values[0]);
         let smallest = t.sgd.values.iter().copied().filter(|v| *v > top * 1e-9).fold(top, f64::min);
-        (smallest / 3.0, top * 3.0)
+        // Room above the flat line for the key, and below the smallest for the zeros.
+        (smallest / 3.0, top * 20.0)
     }
 }

@@ -29,8 +29,8 @@ pub mod regression;
 pub mod regression_lab;
 pub mod run;
 pub mod selection;
-pub mod spectrum;
 pub mod sgd;
+pub mod spectrum;
 pub mod stats;
 pub mod theory;
 

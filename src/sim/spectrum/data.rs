@@ -49,7 +49,11 @@ pub fn parse(text: &str) -> Result<Vec<([f64; FEATURES], usize)>, String> {
         }
         let mut x = [0.0; FEATURES];
         for (xj, c) in x.iter_mut().zip(&cells) {
-            *xj = c.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or(format!("line {}: {c:?} is not a number", i + 1))?;
+            *xj = c
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or(format!("line {}: {c:?} is not a number", i + 1))?;
         }
         let y = match cells[FEATURES] {
             "0" => 0,

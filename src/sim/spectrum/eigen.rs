@@ -29,7 +29,10 @@ pub fn symmetric_eigen(a: &[f64], n: usize) -> Option<Eigen> {
     }
     let total: f64 = m.iter().map(|x| x * x).sum();
     for _ in 0..60 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| m[i * n + j] * m[i * n + j]).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| m[i * n + j] * m[i * n + j])
+            .sum();
         if off <= 1e-30 * total || off == 0.0 {
             break;
         }

@@ -22,13 +22,13 @@
 //!   second order: near a stationary point LOOP's covariance is σ²(I − βσ²H/2) = σ²(I −
 //!   ηH), a spread of η·λ_max(H) at most.
 
+use super::dimension::curved_response;
 use super::eigen::{rank_for_share, subspace_overlap, symmetric_eigen, CovarianceAccumulator, Eigen};
 use super::softmax::{norm, Params, Softmax, DIM};
 use crate::sim::duel::AcceptanceKind;
 use crate::sim::learning_rate::matched;
 use crate::sim::selection::{Mutation, Selection, StepRule};
 use crate::sim::sgd::MiniBatchSgd;
-use super::dimension::curved_response;
 use crate::sim::{rng_for, ParamError, SimRng};
 
 /// Directions compared by the alignment numbers.
@@ -86,6 +86,47 @@ impl PointBasis {
             hessian,
             gradient: model.gradient(point),
         }
+    }
+}
+
+/// A [`PointBasis`] computed in three pieces (the matrices, then one eigen-decomposition
+/// per call), so that no piece of work is long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointBasisBuilder {
+    point: Params,
+    gradient_covariance: Vec<f64>,
+    hessian: Vec<f64>,
+    gradient: Params,
+    gradient_eigen: Option<Eigen>,
+}
+
+impl PointBasisBuilder {
+    /// The matrices at `point`.
+    pub fn new(model: &Softmax, point: &Params) -> Self {
+        Self {
+            point: *point,
+            gradient_covariance: model.gradient_covariance(point),
+            hessian: model.hessian(point),
+            gradient: model.gradient(point),
+            gradient_eigen: None,
+        }
+    }
+
+    /// One eigen-decomposition; the basis once both are done.
+    pub fn advance(&mut self) -> Option<PointBasis> {
+        let empty = || Eigen { values: vec![0.0; DIM], vectors: vec![vec![0.0; DIM]; DIM] };
+        let Some(gradient_eigen) = self.gradient_eigen.clone() else {
+            self.gradient_eigen = Some(symmetric_eigen(&self.gradient_covariance, DIM).unwrap_or_else(empty));
+            return None;
+        };
+        Some(PointBasis {
+            point: self.point,
+            gradient_covariance: self.gradient_covariance.clone(),
+            gradient_eigen,
+            hessian_eigen: symmetric_eigen(&self.hessian, DIM).unwrap_or_else(empty),
+            hessian: self.hessian.clone(),
+            gradient: self.gradient,
+        })
     }
 }
 
@@ -292,5 +333,13 @@ fn theory_at(basis: &PointBasis, sgd: &MiniBatchSgd, selection: &Selection, sigm
     sel_values.push(along);
     sel_values.sort_by(|a, b| b.total_cmp(a));
     let hessian = basis.hessian_eigen.clone();
-    NoiseTheory { sgd_covariance, sgd: sgd_eigen, sel_values, sel_perpendicular: perp, sel_along: along, hessian, direction }
+    NoiseTheory {
+        sgd_covariance,
+        sgd: sgd_eigen,
+        sel_values,
+        sel_perpendicular: perp,
+        sel_along: along,
+        hessian,
+        direction,
+    }
 }

@@ -75,7 +75,13 @@ impl Softmax {
     /// The training loss L(θ) = mean cross-entropy + λ/2·|θ|².
     pub fn loss(&self, theta: &Params) -> f64 {
         let n = self.train_len() as f64;
-        let ce: f64 = self.data.train_x.iter().zip(&self.data.train_y).map(|(x, &y)| Self::example_cross_entropy(theta, x, y)).sum();
+        let ce: f64 = self
+            .data
+            .train_x
+            .iter()
+            .zip(&self.data.train_y)
+            .map(|(x, &y)| Self::example_cross_entropy(theta, x, y))
+            .sum();
         ce / n + self.penalty_term(theta)
     }
 

@@ -93,8 +93,16 @@ impl Training {
         self.sgd_evals += self.sgd.batch() as f64;
         self.sel_evals += t.candidates as f64 * self.model.train_len() as f64;
         let n = self.steps;
-        self.sgd_record.push(TrainPoint { step: n, evaluations: self.sgd_evals, loss: self.model.loss(&self.sgd_theta) });
-        self.sel_record.push(TrainPoint { step: n, evaluations: self.sel_evals, loss: self.model.loss(&self.sel_theta) });
+        self.sgd_record.push(TrainPoint {
+            step: n,
+            evaluations: self.sgd_evals,
+            loss: self.model.loss(&self.sgd_theta),
+        });
+        self.sel_record.push(TrainPoint {
+            step: n,
+            evaluations: self.sel_evals,
+            loss: self.model.loss(&self.sel_theta),
+        });
     }
 
     /// Steps taken.
