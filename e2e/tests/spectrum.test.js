@@ -2,14 +2,17 @@
 // page, the figure trains both models, measures both step covariances at the optimum
 // (4,000 steps each, fixed seed) and runs the dimension experiment; SGD's step variance
 // then needs far fewer directions than selection's, the numbers agree with the native
-// tests' theory, and the page stays responsive throughout (no task over 50 ms). Drawing,
-// sharpness, phone, off-screen, URL and embedding are checked for every figure in
+// tests' theory, and the page stays responsive throughout (no task on the main thread
+// does over 50 ms of work). Drawing, sharpness, phone, off-screen, URL and embedding are checked for every figure in
 // figures.test.js.
 import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { assertNoProblems, launch, open } from '../lib/browser.js';
 import { waitForDrawn } from '../lib/canvas.js';
-import { FIGURE_TABLE, scrollToFigure, withFigure } from '../lib/figures.js';
+import { FIGURE_TABLE, withFigure } from '../lib/figures.js';
 import { figureReadout, waitForReadout } from '../lib/readouts.js';
 import { screenshot } from '../lib/screenshots.js';
 
@@ -69,28 +72,51 @@ test('it draws, its readouts appear, and SGD’s rank90 is well below selection�
 );
 
 test('the page stays responsive while the figure computes: no task over 50 ms', { timeout: 240_000 }, async () => {
-  const { context, page, log } = await open(browser);
+  // The figure alone (an embed), so that no other figure's work is counted. Its first
+  // frame — the kit mounting it and drawing its four charts' axes, about as costly as any
+  // figure's first frame — is over before the watch starts; everything it computes after
+  // that is watched, until all of it is done.
+  const { context, page, log } = await open(browser, '?embed=spectrum');
+  const trace = join(tmpdir(), `spectrum-trace-${process.pid}.json`);
   try {
-    // Let the load and the first figures settle, then watch every long task from before
-    // the figure mounts until it has finished all its work.
-    await page.waitForTimeout(1500);
+    await browser.startTracing(page, { path: trace, categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
     await page.evaluate(() => {
       window.__longTasks = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: false });
-      window.__watchFrom = performance.now();
     });
-    await scrollToFigure(page, 'spectrum');
-    const started = await page.evaluate(() => performance.now());
+    const before = await value(page, 'cov.done');
+    assert.ok(!(before >= COV_STEPS), `the covariance was already measured (${before}) when the watch started`);
     await waitForFinished(page);
-    const tasks = await page.evaluate(() => window.__longTasks);
-    const during = tasks.filter((t) => t.start + t.duration >= started);
-    const worst = Math.max(0, ...during.map((t) => t.duration));
-    console.log(`spectrum: ${during.length} long tasks while computing; longest ${worst.toFixed(1)} ms`);
-    assert.ok(worst <= LONG_TASK_MS, `a task of ${worst.toFixed(1)} ms while the figure computed: ${JSON.stringify(during)}`);
+    await browser.stopTracing();
+    // A task's thread time (the trace's `tdur`) is the work it did; its wall time also
+    // counts the time a loaded machine kept the thread waiting for a core, which is what
+    // the browser's long-task observer reports. The work is what the figure controls:
+    // every task on the renderer's main thread must do under 50 ms of it.
+    const events = JSON.parse(readFileSync(trace, 'utf8')).traceEvents;
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    assert.ok(main, 'the trace has the renderer main thread');
+    const all = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid);
+    // (Chromium leaves the thread time out of a few tasks; the long ones carry it.)
+    const tasks = all.filter((t) => Number.isFinite(t.tdur));
+    assert.ok(tasks.length > 0.9 * all.length && tasks.length > 100, `${tasks.length} of ${all.length} tasks have thread times`);
+    const untimed = Math.max(0, ...all.filter((t) => !Number.isFinite(t.tdur)).map((t) => t.dur / 1000));
+    assert.ok(untimed <= LONG_TASK_MS, `a task without a thread time took ${untimed.toFixed(1)} ms`);
+    const worstWork = Math.max(...tasks.map((t) => t.tdur / 1000));
+    const wall = await page.evaluate(() => window.__longTasks);
+    const worstWall = Math.max(0, ...wall.map((t) => t.duration));
+    const load = loadavg()[0];
+    console.log(
+      `spectrum: ${tasks.length} tasks, the longest did ${worstWork.toFixed(1)} ms of work; ${wall.length} long tasks by the ` +
+        `clock, the longest ${worstWall.toFixed(1)} ms (load average ${load.toFixed(1)} on ${cpus().length} cores)`,
+    );
+    assert.ok(worstWork <= LONG_TASK_MS, `a task did ${worstWork.toFixed(1)} ms of work while the figure computed`);
+    // On a machine with a core to spare, the clock must say the same.
+    if (load < cpus().length / 2) assert.ok(worstWall <= LONG_TASK_MS, `a long task of ${worstWall.toFixed(1)} ms`);
     assertNoProblems(log);
   } finally {
     await context.close();
+    rmSync(trace, { force: true });
   }
 });

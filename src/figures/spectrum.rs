@@ -7,8 +7,9 @@
 //!
 //! The heavy work is cut into units the kit's frame budget schedules: one unit is one
 //! training step of each model, two covariance steps of each and a slice of the
-//! dimension experiment; the model's optimum, each point's theory (two eigen-
-//! decompositions) and each preview of the measured spectra are units of their own.
+//! dimension experiment; each Newton step towards the model's optimum, each of the
+//! point's two eigen-decompositions, each preview of a measured spectrum and every few
+//! points of the dimension theory curves are units of their own.
 
 use std::sync::OnceLock;
 
@@ -130,17 +131,16 @@ struct Shared {
     optimum_loss: f64,
 }
 
+/// The model and its optimum, once computed (by [`Spectrum::prepare`], a Newton step per
+/// unit of work, by whichever figure instance gets there first).
+static SHARED: OnceLock<Shared> = OnceLock::new();
+
 fn shared() -> Option<&'static Shared> {
-    static SHARED: OnceLock<Option<Shared>> = OnceLock::new();
-    SHARED
-        .get_or_init(|| {
-            let model = Softmax::new(data::wine().ok()?, PENALTY);
-            let optimum = model.optimum();
-            let optimum_loss = model.loss(&optimum);
-            Some(Shared { model, optimum, optimum_loss })
-        })
-        .as_ref()
+    SHARED.get()
 }
+
+/// Newton steps allowed before the optimum is taken as found.
+const NEWTON_STEPS: u32 = 100;
 
 fn point_of(s: &Shared, point: usize) -> Params {
     match point {
@@ -163,8 +163,10 @@ struct Spectrum {
     dims: DimensionExperiment,
     dims_done: bool,
     error: Option<String>,
-    /// The spectrum chart's axes wait for the theory: redraw them once it is there.
-    stale_axes: bool,
+    /// The model and the Newton iterate, while the optimum is being found.
+    fitting: Option<(Softmax, Params, u32)>,
+    /// Charts whose axes were drawn before what they show was known.
+    stale: [bool; 4],
     /// The point's theory, while it is being computed.
     basis: Option<PointBasisBuilder>,
     /// SGD's measured spectrum, waiting for selection's (one decomposition per unit).
@@ -173,8 +175,6 @@ struct Spectrum {
     curves: [Vec<DimensionPoint>; 2],
     /// Theory at the reader's n, per sizing.
     at_n: [DimensionPoint; 2],
-    /// Charts (c, d) have drawn their axes before the curves were complete.
-    stale_curves: [bool; 2],
 }
 
 fn rule_of(v: &[f64]) -> StepRule {
@@ -196,12 +196,12 @@ fn build(v: &[f64]) -> Box<dyn Sim> {
         dims: DimensionExperiment::new(params, v[5] as usize, v[7] as u64),
         dims_done: false,
         error: None,
-        stale_axes: false,
         basis: None,
+        fitting: None,
+        stale: [false; 4],
         half_measured: None,
         curves: [Vec::new(), Vec::new()],
         at_n: Sizing::ALL.map(|s| params.theory(s, n)),
-        stale_curves: [false; 2],
     })
 }
 
@@ -216,7 +216,21 @@ impl Spectrum {
             return false;
         }
         let Some(s) = shared() else {
-            self.error = Some("The bundled data could not be read.".into());
+            match self.fitting.take() {
+                None => match data::wine() {
+                    Ok(d) => self.fitting = Some((Softmax::new(d, PENALTY), [0.0; DIM], 0)),
+                    Err(e) => self.error = Some(format!("The bundled data could not be read: {e}.")),
+                },
+                Some((model, mut theta, k)) => {
+                    if k < NEWTON_STEPS && model.newton_step(&mut theta) {
+                        self.fitting = Some((model, theta, k + 1));
+                    } else {
+                        let optimum_loss = model.loss(&theta);
+                        let _ = SHARED.set(Shared { model, optimum: theta, optimum_loss });
+                        self.stale[0] = true;
+                    }
+                }
+            }
             return true;
         };
         let (batch, sigma, rule) = (self.values[1] as u64, self.values[2], rule_of(&self.values));
@@ -237,7 +251,7 @@ impl Spectrum {
             match NoiseExperiment::with_basis(s.model.clone(), &b, LR, batch, sigma, rule, self.seed(), COV_STEPS) {
                 Ok(n) => {
                     self.noise = Some(n);
-                    self.stale_axes = true;
+                    self.stale[1] = true;
                 }
                 Err(e) => self.error = Some(format!("Cannot measure: {e}.")),
             }
@@ -250,7 +264,8 @@ impl Spectrum {
                 let to = (from + CURVE_PER_UNIT).min(CURVE_N);
                 self.curves[k].extend((from..to).map(|i| p.theory(sizing, curve_n(i))));
                 if self.curves[k].len() == CURVE_N {
-                    self.stale_curves = [true; 2];
+                    self.stale[2] = true;
+                    self.stale[3] = true;
                 }
                 return true;
             }
@@ -323,21 +338,20 @@ impl Sim for Spectrum {
     }
 
     fn refresh(&mut self, chart: usize) -> Redraw {
-        if chart == 1 && self.stale_axes {
-            self.stale_axes = false;
-            return Redraw::All;
+        match self.stale.get_mut(chart) {
+            Some(stale) if *stale => {
+                *stale = false;
+                Redraw::All
+            }
+            _ => Redraw::Nothing,
         }
-        if chart >= 2 && self.stale_curves[chart - 2] {
-            self.stale_curves[chart - 2] = false;
-            return Redraw::All;
-        }
-        Redraw::Nothing
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
         // The loss chart's x axis is a view; everything else starts again.
         let same = v.iter().zip(&self.values).enumerate().all(|(i, (a, b))| i == 4 || a == b);
         if same {
+            self.stale[0] |= v[4] != self.values[4];
             self.values = v.to_vec();
         }
         same

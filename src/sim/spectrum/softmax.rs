@@ -178,26 +178,34 @@ impl Softmax {
     pub fn optimum(&self) -> Params {
         let mut theta = [0.0; DIM];
         for _ in 0..100 {
-            let g = self.gradient(&theta);
-            if norm(&g) < 1e-10 {
+            if !self.newton_step(&mut theta) {
                 break;
-            }
-            let Some(step) = super::eigen::solve_spd(&self.hessian(&theta), &g, DIM) else { break };
-            let l0 = self.loss(&theta);
-            let mut t = 1.0;
-            loop {
-                let mut next = theta;
-                for i in 0..DIM {
-                    next[i] -= t * step[i];
-                }
-                if self.loss(&next) <= l0 || t < 1e-8 {
-                    theta = next;
-                    break;
-                }
-                t *= 0.5;
             }
         }
         theta
+    }
+
+    /// One damped Newton step of [`Softmax::optimum`] from `theta`; false (and no step)
+    /// once |∇L| < 1e-10 or the Hessian cannot be factored.
+    pub fn newton_step(&self, theta: &mut Params) -> bool {
+        let g = self.gradient(theta);
+        if norm(&g) < 1e-10 {
+            return false;
+        }
+        let Some(step) = super::eigen::solve_spd(&self.hessian(theta), &g, DIM) else { return false };
+        let l0 = self.loss(theta);
+        let mut t = 1.0;
+        loop {
+            let mut next = *theta;
+            for i in 0..DIM {
+                next[i] -= t * step[i];
+            }
+            if self.loss(&next) <= l0 || t < 1e-8 {
+                *theta = next;
+                return true;
+            }
+            t *= 0.5;
+        }
     }
 }
 
