@@ -538,7 +538,7 @@ impl Sim for Spectrum {
                         x: (0.8, 2500.0),
                         y: (lo, hi),
                         x_label: "dimension n (log scale)",
-                        y_label: if chart == 2 { "rate η_eff" } else { "candidates per unit" },
+                        y_label: if chart == 2 { "η_eff" } else { "candidates" },
                     },
                     curves: vec![
                         line(a, palette.selection, false, 1.5),

@@ -87,8 +87,8 @@ pub fn split(rows: &[([f64; FEATURES], usize)], train: usize, seed: u64) -> Resu
     let mut mean = [0.0; FEATURES];
     let mut sd = [0.0; FEATURES];
     for &i in tr {
-        for j in 0..FEATURES {
-            mean[j] += rows[i].0[j] / train as f64;
+        for (m, x) in mean.iter_mut().zip(&rows[i].0) {
+            *m += x / train as f64;
         }
     }
     for &i in tr {

@@ -84,7 +84,8 @@ pub fn solve_spd(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
                 s -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
-                if !(s > 0.0) {
+                // Not positive (or NaN): not positive definite.
+                if s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     return None;
                 }
                 l[i * n + i] = s.sqrt();
@@ -176,12 +177,13 @@ impl CovarianceAccumulator {
         for (m, d) in self.mean.iter_mut().zip(&before) {
             *m += d * inv;
         }
-        for i in 0..self.n {
-            if before[i] == 0.0 {
+        let after: Vec<f64> = x.iter().zip(&self.mean).map(|(a, m)| a - m).collect();
+        for (row, b) in self.m2.chunks_exact_mut(self.n).zip(&before) {
+            if *b == 0.0 {
                 continue;
             }
-            for j in 0..self.n {
-                self.m2[i * self.n + j] += before[i] * (x[j] - self.mean[j]);
+            for (cell, a) in row.iter_mut().zip(&after) {
+                *cell += b * a;
             }
         }
     }
