@@ -6,7 +6,7 @@ import { assertStill, waitForReadout } from './readouts.js';
 import { frames, waitFor } from './wait.js';
 
 /** Every figure of the article, in page order (README.md, "Embedding one figure"). */
-export const EXPECTED_FIGURES = ['glance', 'claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits'];
+export const EXPECTED_FIGURES = ['glance', 'claim', 'minibatch', 'duel', 'eta', 'ghosts', 'regression', 'drift', 'fitness', 'limits', 'spectrum'];
 
 /**
  * The figures as the page lists them: every figure with an id in the article, and every
@@ -55,6 +55,12 @@ export const FIGURE_TABLE = {
   // A log-scale slider: 1.6 is β = 10^1.6 ≈ 40.
   // The small-step chart's curves are drawn on its overlay.
   limits: { charts: ['limits-small-step', 'limits-histogram'], drawnOn: { 'limits-small-step': 'overlay' }, setting: { control: 'input[name="beta"]', value: '1.6', key: 'limits.beta' } },
+  // Every chart's data is drawn on its overlay. A doubling slider holds log2: 4 is B = 16.
+  spectrum: {
+    charts: ['spectrum-loss', 'spectrum-eigen', 'spectrum-dim', 'spectrum-cost'],
+    drawnOn: { 'spectrum-loss': 'overlay', 'spectrum-eigen': 'overlay', 'spectrum-dim': 'overlay', 'spectrum-cost': 'overlay' },
+    setting: { control: 'input[name="batch"]', value: '4', key: 'spectrum.batch' },
+  },
 };
 
 /** The ids of the article's figures, in page order. */

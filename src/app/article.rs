@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::url_state::PageState;
 
 /// The ids of every figure, in page order.
-pub const FIGURE_IDS: [&str; 10] =
-    ["glance", "claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits"];
+pub const FIGURE_IDS: [&str; 11] =
+    ["glance", "claim", "minibatch", "duel", "eta", "ghosts", "regression", "drift", "fitness", "limits", "spectrum"];
 
 /// Figure `id`, for its slot in the article or alone in an embed (the kit adds its
 /// tools); `None` for an unknown id.

@@ -17,6 +17,7 @@ pub mod glance;
 pub mod limits;
 pub mod minibatch;
 pub mod regression;
+pub mod spectrum;
 
 use crate::settings::Setting;
 
@@ -305,7 +306,7 @@ fn unreachable_sim() -> Box<dyn Sim> {
 }
 
 /// Every figure made with the kit, in page order.
-pub static ALL: [&FigureDef; 10] = [
+pub static ALL: [&FigureDef; 11] = [
     &glance::FIGURE,
     &claim::FIGURE,
     &minibatch::FIGURE,
@@ -316,6 +317,7 @@ pub static ALL: [&FigureDef; 10] = [
     &drift::FIGURE,
     &fitness::FIGURE,
     &limits::FIGURE,
+    &spectrum::FIGURE,
 ];
 
 /// The figure with id `id`.

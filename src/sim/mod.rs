@@ -31,6 +31,7 @@ pub mod regression_lab;
 pub mod run;
 pub mod selection;
 pub mod sgd;
+pub mod spectrum;
 pub mod stats;
 pub mod theory;
 
