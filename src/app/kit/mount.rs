@@ -64,6 +64,17 @@ pub fn observe(state: &PageState) {
         }
         return;
     };
+    mount_linked(&doc);
+    // And a link followed later (the skip link, the contents).
+    let on_hash = Closure::<dyn FnMut()>::new(|| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            mount_linked(&doc);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+    }
+    on_hash.forget(); // for the page's lifetime
     for i in 0..slots.length() {
         if let Some(el) = slots.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
             observer.observe(&el);
@@ -71,4 +82,19 @@ pub fn observe(state: &PageState) {
     }
     // One observer for the page's lifetime.
     cb.forget();
+}
+
+/// A link to a figure (`#<id>`, as an embed's link back gives) finds it: the figure is
+/// mounted at once and scrolled to, since the browser looked for the fragment before the
+/// figure was there. A figure already mounted is left to the browser.
+fn mount_linked(doc: &web_sys::Document) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let id = hash.trim_start_matches('#');
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        return;
+    }
+    let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]:not([data-mounted])")) else { return };
+    let Ok(slot) = slot.dyn_into::<web_sys::HtmlElement>() else { return };
+    mount_into(&slot, id);
+    slot.scroll_into_view();
 }
