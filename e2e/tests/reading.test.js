@@ -22,6 +22,16 @@ after(() => browser.close());
 // The figures as the page itself lists them.
 const listed = await withPage(browser, '', {}, ({ page }) => figureIds(page));
 
+// The figures with a scene menu (the centrepiece today), found on the page.
+const withScenes = await withPage(browser, '', {}, async ({ page }) => {
+  const found = [];
+  for (const id of listed) {
+    await scrollToFigure(page, id);
+    if (await page.$(`figure#${id} select[name="preset"]`)) found.push(id);
+  }
+  return found;
+});
+
 /** Where figure `id`'s data is drawn, for waitForDrawn (see FIGURE_TABLE). */
 const drawnOn = (id) => FIGURE_TABLE[id]?.drawnOn ?? null;
 
@@ -53,16 +63,6 @@ test('the centrepiece stays at step 0 until it is scrolled into view, then runs 
   } finally {
     await context.close();
   }
-});
-
-// The figures with a scene menu (the centrepiece today), found on the page.
-const withScenes = await withPage(browser, '', {}, async ({ page }) => {
-  const found = [];
-  for (const id of listed) {
-    await scrollToFigure(page, id);
-    if (await page.$(`figure#${id} select[name="preset"]`)) found.push(id);
-  }
-  return found;
 });
 
 test('the centrepiece has a scene menu', () => assert.ok(withScenes.includes('duel'), `figures with scenes: ${withScenes}`));
