@@ -227,13 +227,13 @@ impl Claim {
                         layer::polyline(o, f, [(*x, y - 0.15), (*x, y + 0.15)].into_iter(), pal.selection, 2.0);
                     }
                 }
-                name((lo.min(mean), y), hi.max(mean), "measured mean, 99.9 % interval");
+                name((lo.min(mean), y), hi.max(mean), "measured");
                 layer::markers(o, f, std::iter::once((mean, y)), Marker::Cross, pal.selection, 11.0);
             }
         }
         let (exact, small) = ((self.theory.0, ROWS[1]), (self.theory.1, ROWS[2]));
         name(exact, exact.0, "exact theory");
-        name(small, small.0, "small-step k|∇f|");
+        name(small, small.0, "k|∇f|");
         layer::markers_on(o, f, std::iter::once(exact), Marker::Circle, pal.ink, 12.0, Some(pal.background));
         layer::markers_on(o, f, std::iter::once(small), Marker::Triangle, pal.ink, 12.0, Some(pal.background));
     }

@@ -577,17 +577,8 @@ pub fn FigureView(
 /// in CSS pixels from the canvas's corner), and `data-equal` when its axes share units.
 fn expose_frame(canvas: &web_sys::HtmlCanvasElement, f: &Frame, equal: bool) {
     let d = f.dpr;
-    let text = format!(
-        "{} {} {} {} {} {} {} {}",
-        f.x.0,
-        f.x.1,
-        f.y.0,
-        f.y.1,
-        f.px.0 / d,
-        f.px.1 / d,
-        f.py.0 / d,
-        f.py.1 / d
-    );
+    let text =
+        format!("{} {} {} {} {} {} {} {}", f.x.0, f.x.1, f.y.0, f.y.1, f.px.0 / d, f.px.1 / d, f.py.0 / d, f.py.1 / d);
     let _ = canvas.set_attribute("data-frame", &text);
     let _ = if equal { canvas.set_attribute("data-equal", "") } else { canvas.remove_attribute("data-equal") };
 }

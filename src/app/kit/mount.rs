@@ -93,7 +93,9 @@ fn mount_linked(doc: &web_sys::Document) {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
         return;
     }
-    let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]:not([data-mounted])")) else { return };
+    let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]:not([data-mounted])")) else {
+        return;
+    };
     let Ok(slot) = slot.dyn_into::<web_sys::HtmlElement>() else { return };
     mount_into(&slot, id);
     slot.scroll_into_view();
