@@ -74,7 +74,7 @@ pub struct Base {
 
 /// Margins around the plot area in CSS pixels: outer margin, x-label band, y-label band.
 const MARGIN: f64 = 8.0;
-const X_LABEL_AREA: f64 = 30.0;
+const X_LABEL_AREA: f64 = 38.0;
 const Y_LABEL_AREA: f64 = 40.0;
 
 /// `axes` with the shorter data range widened about its centre so that one data unit

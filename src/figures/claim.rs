@@ -138,7 +138,7 @@ impl Sim for Claim {
         if chart == 1 {
             // From 0 to a little past the larger of the two theories, so that the means are
             // told apart; an interval wider than that runs off the strip's edge.
-            let hi = 1.2 * self.theory.0.max(self.theory.1);
+            let hi = 1.15 * self.theory.0.max(self.theory.1);
             let hi = if hi.is_finite() && hi > 0.0 { hi } else { 1.0 };
             let line = |x: f64, dashed: bool| Curve {
                 points: vec![(x, 0.0), (x, 3.0)],
