@@ -67,8 +67,16 @@ export async function idleFor(page, steps = 3) {
   await frames(page, 3);
 }
 
+/** Opens the menu (<details>) that holds the duel's button `action`, if it is in one. */
+export function openMenu(target, action) {
+  return control(target, `[data-action="${action}"]`).evaluate((el) => {
+    for (let d = el.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+  });
+}
+
 /** Clicks a duel button and returns the text the page then offers in input[name="shared"]. */
 export async function sharedText(target, action) {
+  await openMenu(target, action);
   await control(target, `[data-action="${action}"]`).click();
   await waitFor(target, () => !!document.querySelector('#duel input[name="shared"]')?.value, undefined, `${action} to fill input[name="shared"]`);
   return control(target, 'input[name="shared"]').inputValue();

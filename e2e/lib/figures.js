@@ -36,7 +36,8 @@ function figureOrSlot(id) {
 export const FIGURE_TABLE = {
   glance: { charts: ['glance-sgd', 'glance-sel'], setting: { control: 'input[name="rho"]', value: '0.5', key: 'glance.rho' } },
   // A log-scale slider: 0.3 is |∇f| = 10^0.3.
-  claim: { charts: ['claim-candidates'], setting: { control: 'input[name="slope"]', value: '0.3', key: 'claim.slope' } },
+  // Its strip of means is drawn on the strip's overlay.
+  claim: { charts: ['claim-candidates', 'claim-strip'], drawnOn: { 'claim-strip': 'overlay' }, setting: { control: 'input[name="slope"]', value: '0.3', key: 'claim.slope' } },
   minibatch: { charts: ['minibatch-active', 'minibatch-hidden'], setting: { control: 'select[name="z"]', value: 'gaussian', key: 'minibatch.z' } },
   // The centrepiece's keys have no figure prefix.
   duel: {

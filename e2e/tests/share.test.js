@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { assertNoProblems, launch, newPage, open as openIn, problems, short, watch } from '../lib/browser.js';
 import { waitForDrawn } from '../lib/canvas.js';
-import { DUEL_NUMBERS, control, duelReadouts, isPlaying, sharedText, waitForStep } from '../lib/duel.js';
+import { DUEL_NUMBERS, control, duelReadouts, isPlaying, openMenu, sharedText, waitForStep } from '../lib/duel.js';
 import { embeddingPage, frameOf, waitForHeightMessage } from '../lib/embed.js';
 import { EXPECTED_FIGURES, scrollToFigure } from '../lib/figures.js';
 import { assertNumbers, waitForReadout } from '../lib/readouts.js';
@@ -367,6 +367,7 @@ test('PNG and CSV exports download complete files', { timeout: 120_000 }, async 
     await waitForStep(page, 40);
     await waitForDrawn(page, 'duel');
 
+    await openMenu(page, 'png');
     const [png] = await Promise.all([page.waitForEvent('download'), page.locator('#duel [data-action="png"]').click()]);
     assert.equal(png.suggestedFilename(), 'duel.png');
     assert.equal(await png.failure(), null, 'the PNG download failed');
@@ -377,6 +378,7 @@ test('PNG and CSV exports download complete files', { timeout: 120_000 }, async 
     const box = await page.locator('#duel').boundingBox();
     assert.ok(Math.abs(w - box.width) <= 2 && Math.abs(h - box.height) <= 2, `duel.png is ${w}×${h}, the figure ${box.width}×${box.height}`);
 
+    await openMenu(page, 'csv');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#duel [data-action="csv"]').click()]);
     assert.equal(csv.suggestedFilename(), 'duel.csv');
     assert.equal(await csv.failure(), null, 'the CSV download failed');

@@ -37,6 +37,12 @@ pub fn document_hidden() -> bool {
     win().and_then(|w| w.document()).is_some_and(|d| d.hidden())
 }
 
+/// The figure the page embeds alone (`html[data-embed]`, set by `boot.js` and removed
+/// for an unknown figure), if any.
+pub fn embedded_figure() -> Option<String> {
+    win()?.document()?.document_element()?.get_attribute("data-embed")
+}
+
 /// The query string, `?…` or empty.
 pub fn location_search() -> String {
     win().and_then(|w| w.location().search().ok()).unwrap_or_default()

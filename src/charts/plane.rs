@@ -74,7 +74,7 @@ pub struct Base {
 
 /// Margins around the plot area in CSS pixels: outer margin, x-label band, y-label band.
 const MARGIN: f64 = 8.0;
-const X_LABEL_AREA: f64 = 30.0;
+const X_LABEL_AREA: f64 = 38.0;
 const Y_LABEL_AREA: f64 = 40.0;
 
 /// `axes` with the shorter data range widened about its centre so that one data unit
@@ -172,10 +172,20 @@ pub fn draw_scaled_axes(
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
+    // An axis with no label is not a quantity (a strip's rows): no ticks, no grid lines.
+    if axes.y_label.is_empty() {
+        mesh.disable_y_mesh();
+    }
     mesh.x_desc(axes.x_label)
         .y_desc(axes.y_label)
         .x_labels(if log.0 { 8 } else { 5 })
-        .y_labels(if log.1 { 8 } else { 5 })
+        .y_labels(if axes.y_label.is_empty() {
+            0
+        } else if log.1 {
+            8
+        } else {
+            5
+        })
         .label_style(font(11.0))
         .axis_desc_style(font(13.0))
         .light_line_style(color(palette.faint).mix(0.35))

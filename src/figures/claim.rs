@@ -22,12 +22,20 @@ pub static FIGURE: FigureDef = FigureDef {
     id: "claim",
     title: "Mutants around one parent on a slope",
     settings: &SETTINGS,
-    charts: &[ChartDef {
-        name: "claim-candidates",
-        label: "Candidates from a parent at the centre: accepted (crosses) and rejected (grey dots); arrows: mean accepted step (solid, the selection colour), exact theory (solid, ink), small-step k∇f (dashed)",
-        aspect: 0.62,
-        class: "",
-    }],
+    charts: &[
+        ChartDef {
+            name: "claim-candidates",
+            label: "Candidates around the parent (ring): accepted (crosses), rejected (dots); arrows: mean accepted step (solid), exact theory (solid, below it), k∇f (dashed)",
+            aspect: 0.62,
+            class: "",
+        },
+        ChartDef {
+            name: "claim-strip",
+            label: "Zoom on the mean step along ∇f: measured (cross, 99.9 % interval), exact theory (circle, solid line), small-step k|∇f| (triangle, dashed line)",
+            aspect: 0.16,
+            class: "",
+        },
+    ],
     stats: "Candidates {candidates:0}; accepted {accept:3} (theory 0.500 for logistic acceptance on a linear slope).\n\
             Mean accepted step along ∇f: {mean:4} (99.9 % interval {mean.lo:4} to {mean.hi:4}); theory {theory:4}; \
             small-step k|∇f| = {k:4}; across ∇f: {across:4}.\n\
@@ -35,12 +43,19 @@ pub static FIGURE: FigureDef = FigureDef {
     takeaway: "Accepted mutants lean uphill: their mean step points along the gradient, and for gentle slopes its length is k|∇f|.",
     caption: "Logistic acceptance, P(Δ) = 1/(1 + e<sup>−βΔ</sup>), where Δ is the candidate's change in f and β sets \
               how sharply acceptance rises with it; Gaussian mutations of size s. \
-              Crosses: accepted candidates; grey dots: rejected ones; the ring is the parent. \
+              Crosses: accepted candidates; small dots: rejected ones; the ring is the parent. \
+              The strip under the cloud zooms in on the three means along ∇f, one row each: \
+              the measured mean (cross) with its 99.9 % interval, the exact theory (open circle) and the small-step prediction k|∇f| (open triangle). \
               <strong>What to notice:</strong> the accepted crosses lean to the right, uphill, and their mean \
-              (solid arrow) settles on the exact theory; at gentle slopes it matches k∇f, at steep ones it falls short of it.",
+              settles on the exact theory; at gentle slopes it matches k∇f, at steep ones it falls short of it.",
     build,
+    layout: "stack",
     ..FigureDef::PLAIN
 };
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// The strip's rows (its y coordinates), top to bottom: measured, exact theory, small-step.
+const ROWS: [f64; 3] = [2.5, 1.5, 0.5];
 
 /// Candidates drawn per unit of work: one frame's worth at 60 frames a second.
 const PER_UNIT: usize = 40;
@@ -118,8 +133,25 @@ impl Sim for Claim {
     }
 
     #[cfg(target_arch = "wasm32")]
-    fn axes(&self, _chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
+    fn axes(&self, chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};
+        if chart == 1 {
+            // From 0 to a little past the larger of the two theories, so that the means are
+            // told apart; an interval wider than that runs off the strip's edge.
+            let hi = 1.15 * self.theory.0.max(self.theory.1);
+            let hi = if hi.is_finite() && hi > 0.0 { hi } else { 1.0 };
+            let line = |x: f64, dashed: bool| Curve {
+                points: vec![(x, 0.0), (x, 3.0)],
+                color: palette.ghost,
+                dashed,
+                width: 1.0,
+            };
+            return Base {
+                axes: Axes { x: (0.0, hi), y: (0.0, 3.0), x_label: "mean accepted step along ∇f", y_label: "" },
+                curves: vec![line(self.theory.0, false), line(self.theory.1, true)],
+                equal: false,
+            };
+        }
         let h = 4.0 * self.sigma;
         // f = |g|·x: its contours are vertical lines.
         let curves = (-4..=4)
@@ -136,9 +168,13 @@ impl Sim for Claim {
     }
 
     #[cfg(target_arch = "wasm32")]
-    fn paint(&mut self, _chart: usize, p: &mut crate::charts::Paint<'_>, _full: bool) {
+    fn paint(&mut self, chart: usize, p: &mut crate::charts::Paint<'_>, _full: bool) {
         use crate::charts::layer;
         use crate::charts::pixels::{Marker, Rgba};
+        if chart == 1 {
+            self.paint_strip(p);
+            return;
+        }
         // The cloud is a window of recent candidates: redraw it whole each frame.
         p.pixels.clear();
         let Some(c) = &self.cloud else { return };
@@ -158,5 +194,47 @@ impl Sim for Claim {
             layer::arrow(o, p.frame, (0.0, 0.0), (a, b), p.palette.selection, false);
         }
         layer::ring(o, p.frame, 0.0, 0.0, p.palette.background, p.palette.ink);
+    }
+}
+
+impl Claim {
+    /// The strip: one row per mean along ∇f — measured (a cross and its 99.9 % interval),
+    /// exact theory (an open circle), small-step k|∇f| (an open triangle) — over thin
+    /// lines at the two theories.
+    #[cfg(target_arch = "wasm32")]
+    fn paint_strip(&self, p: &mut crate::charts::Paint<'_>) {
+        use crate::charts::layer::{self, Marker};
+        p.pixels.clear();
+        let (o, f, pal) = (p.overlay, p.frame, p.palette);
+        // A row's name beside its mark, on whichever side has more room.
+        let name = |at: (f64, f64), right: f64, text: &str| {
+            let fraction = (at.0 - f.x.0) / (f.x.1 - f.x.0);
+            if fraction > 0.5 {
+                layer::label(o, f, at, (-10.0, 0.0), text, pal.ink, pal.background);
+            } else {
+                layer::label(o, f, (right, at.1), (10.0, 0.0), text, pal.ink, pal.background);
+            }
+        };
+        if let Some(c) = &self.cloud {
+            if let (Some(mean), Some((lo, hi))) = (c.along.mean(), c.along.interval(Z_999)) {
+                let y = ROWS[0];
+                // An end beyond the strip runs to its edge without a cap.
+                let ends = [(lo.max(f.x.0), lo >= f.x.0), (hi.min(f.x.1), hi <= f.x.1)];
+                let (lo, hi) = (ends[0].0, ends[1].0);
+                if lo < hi {
+                    layer::polyline(o, f, [(lo, y), (hi, y)].into_iter(), pal.selection, 2.0);
+                    for (x, _) in ends.iter().filter(|e| e.1) {
+                        layer::polyline(o, f, [(*x, y - 0.15), (*x, y + 0.15)].into_iter(), pal.selection, 2.0);
+                    }
+                }
+                name((lo.min(mean), y), hi.max(mean), "measured");
+                layer::markers(o, f, std::iter::once((mean, y)), Marker::Cross, pal.selection, 11.0);
+            }
+        }
+        let (exact, small) = ((self.theory.0, ROWS[1]), (self.theory.1, ROWS[2]));
+        name(exact, exact.0, "exact theory");
+        name(small, small.0, "k|∇f|");
+        layer::markers_on(o, f, std::iter::once(exact), Marker::Circle, pal.ink, 12.0, Some(pal.background));
+        layer::markers_on(o, f, std::iter::once(small), Marker::Triangle, pal.ink, 12.0, Some(pal.background));
     }
 }

@@ -186,7 +186,7 @@ pub static FIGURE: FigureDef = FigureDef {
     scenes: &SCENES,
     actions: &[
         Action { key: "step", label: "Step", group: None },
-        Action { key: "csv", label: "CSV", group: None },
+        Action { key: "csv", label: "Download the run as CSV", group: super::EXPORT_MENU },
         Action { key: "match", label: "Match to SGD (s = η/√B, β = 2η/s²)", group: Some(1) },
     ],
     groups: &[

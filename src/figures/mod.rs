@@ -148,9 +148,14 @@ pub struct Action {
     pub key: &'static str,
     /// Its label.
     pub label: &'static str,
-    /// The group it is shown in (a [`Group`]'s index), or the toolbar if `None`.
+    /// The group it is shown in (a [`Group`]'s index), the toolbar if `None`, or the
+    /// export menu ([`EXPORT_MENU`]).
     pub group: Option<usize>,
 }
+
+/// The [`Action::group`] of an action offered in the figure's export menu (beside copy
+/// link, embed code and PNG) rather than in its toolbar, e.g. a data download.
+pub const EXPORT_MENU: Option<usize> = Some(usize::MAX);
 
 /// A named set of values (`?preset=<key>` for a figure with bare keys, otherwise
 /// `<id>.preset=<key>`), offered in a menu.

@@ -178,6 +178,9 @@ pub fn FigureView(
                                     None
                                 }
                             };
+                            if let Some(f) = st.frame {
+                                expose_frame(&data, &f, b.equal);
+                            }
                             if redraw == Redraw::All {
                                 st.pixels.resize(w, h);
                             }
@@ -494,6 +497,29 @@ pub fn FigureView(
             }
         })
         .collect_view();
+    let exports = buttons(crate::figures::EXPORT_MENU);
+    let embedded = super::browser::embedded_figure().as_deref() == Some(id);
+    let back = embedded.then(|| {
+        view! {
+            <a class="back-link" data-link="article" href=format!("./#{id}") target="_blank" rel="noopener">
+                "Read the full article ↗"
+            </a>
+        }
+    });
+    // In an embed the caption folds away, so the frame stays compact.
+    let caption = if embedded {
+        view! {
+            <figcaption>
+                <details class="caption-fold">
+                    <summary>"How to read this figure"</summary>
+                    <div inner_html=def.caption></div>
+                </details>
+            </figcaption>
+        }
+        .into_any()
+    } else {
+        view! { <figcaption inner_html=def.caption></figcaption> }.into_any()
+    };
     let charts_class = if def.layout.is_empty() { "charts".to_string() } else { format!("charts {}", def.layout) };
     let link = move || {
         write_url();
@@ -512,6 +538,7 @@ pub fn FigureView(
     view! {
         <figure id=id class="figure" node_ref=fig aria-labelledby=format!("{id}-title") data-kit="" on:keydown=on_key>
             <h3 id=format!("{id}-title") class="figure-title">{def.title}</h3>
+            {back}
             <p class="takeaway">{def.takeaway}</p>
             <div class="toolbar" role="group" aria-label="Controls">
                 <button type="button" data-action="play" aria-pressed=move || playing.get().to_string()
@@ -539,10 +566,21 @@ pub fn FigureView(
             <div class="stats" node_ref=stats_ref>{stats(id, def.stats, numbers)}</div>
             <p class="sr-only" aria-live="polite" data-spoken="">{move || spoken.get()}</p>
             {groups}
-            <figcaption inner_html=def.caption></figcaption>
-            <Tools id=id link=link embed=embed/>
+            {caption}
+            <Tools id=id link=link embed=embed exports=exports/>
         </figure>
     }
+}
+
+/// Writes a chart's coordinate map on its data canvas, for tests and tools that need it:
+/// `data-frame="x0 x1 y0 y1 left right top bottom"` (the data ranges, then the plot area
+/// in CSS pixels from the canvas's corner), and `data-equal` when its axes share units.
+fn expose_frame(canvas: &web_sys::HtmlCanvasElement, f: &Frame, equal: bool) {
+    let d = f.dpr;
+    let text =
+        format!("{} {} {} {} {} {} {} {}", f.x.0, f.x.1, f.y.0, f.y.1, f.px.0 / d, f.px.1 / d, f.py.0 / d, f.py.1 / d);
+    let _ = canvas.set_attribute("data-frame", &text);
+    let _ = if equal { canvas.set_attribute("data-equal", "") } else { canvas.remove_attribute("data-equal") };
 }
 
 /// The control for one setting: a slider with its value beside it, a menu, or a seed's
@@ -672,8 +710,9 @@ fn stats(id: &'static str, template: &'static str, numbers: RwSignal<Numbers>) -
         .collect_view()
 }
 
-/// Tools under a figure: copy a link to it, download it as a PNG, or copy the code to
-/// embed it alone. What was copied is also shown, for browsers that refuse to copy.
+/// Tools under a figure, in one menu: copy a link to it, copy the code to embed it
+/// alone, download it as a PNG, and the figure's own exports (e.g. its data). What was
+/// copied is also shown, for browsers that refuse to copy.
 #[component]
 pub fn Tools(
     /// The figure's id.
@@ -682,6 +721,8 @@ pub fn Tools(
     link: impl Fn() -> String + 'static,
     /// The query of an embed of the figure as it stands.
     embed: impl Fn() -> String + 'static,
+    /// The figure's own export buttons, added to the menu.
+    exports: impl IntoView + 'static,
 ) -> impl IntoView {
     let shared = RwSignal::new(None::<String>);
     let copied = RwSignal::new(None::<bool>);
@@ -691,16 +732,20 @@ pub fn Tools(
         shared.set(Some(text));
     };
     view! {
-        <div class="figure-tools" role="group" aria-label="Figure tools">
-            <button type="button" data-action="copy-link" data-figure=id on:click=move |_| offer(link())>"Copy link"</button>
-            <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
-                offer(super::share::embed_snippet(&embed(), &format!("Interactive figure: {id}")));
-            }>"Copy embed code"</button>
-            <button type="button" data-action="png" data-figure=id
-                on:click=move |_| super::share::download_png(id, Palette::for_scheme(prefers_dark()).background)>
-                "Download as PNG"
-            </button>
-        </div>
+        <details class="figure-tools" data-menu="export">
+            <summary>"Share and export"</summary>
+            <div class="menu" role="group" aria-label="Share and export">
+                <button type="button" data-action="copy-link" data-figure=id on:click=move |_| offer(link())>"Copy link"</button>
+                <button type="button" data-action="copy-embed" data-figure=id on:click=move |_| {
+                    offer(super::share::embed_snippet(&embed(), &format!("Interactive figure: {id}")));
+                }>"Copy embed code"</button>
+                <button type="button" data-action="png" data-figure=id
+                    on:click=move |_| super::share::download_png(id, Palette::for_scheme(prefers_dark()).background)>
+                    "Download as PNG"
+                </button>
+                {exports}
+            </div>
+        </details>
         <Show when=move || shared.get().is_some()>
             <p class="shared">
                 <label>{move || match copied.get() {

@@ -64,26 +64,39 @@ pub fn observe(state: &PageState) {
         }
         return;
     };
+    mount_linked(&doc);
+    // And a link followed later (the skip link, the contents).
+    let on_hash = Closure::<dyn FnMut()>::new(|| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            mount_linked(&doc);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+    }
+    on_hash.forget(); // for the page's lifetime
     for i in 0..slots.length() {
         if let Some(el) = slots.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
             observer.observe(&el);
         }
     }
-    scroll_to_linked_figure(&doc);
     // One observer for the page's lifetime.
     cb.forget();
 }
 
-/// A link to `#<figure id>` (the article's "try this" links, or a shared one) finds no
-/// element with that id until the figure has mounted, so the browser cannot scroll to
-/// it: scroll its slot into view instead, which also mounts it.
-fn scroll_to_linked_figure(doc: &web_sys::Document) {
+/// A link to a figure (`#<id>`: an embed's link back, or a "try this" link) finds it: the figure is
+/// mounted at once and scrolled to, since the browser looked for the fragment before the
+/// figure was there. A figure already mounted is left to the browser.
+fn mount_linked(doc: &web_sys::Document) {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let id = hash.trim_start_matches('#');
-    if !crate::app::article::FIGURE_IDS.contains(&id) {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
         return;
     }
-    if let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]")) {
-        slot.scroll_into_view();
-    }
+    let Ok(Some(slot)) = doc.query_selector(&format!("[data-figure-slot=\"{id}\"]:not([data-mounted])")) else {
+        return;
+    };
+    let Ok(slot) = slot.dyn_into::<web_sys::HtmlElement>() else { return };
+    mount_into(&slot, id);
+    slot.scroll_into_view();
 }
