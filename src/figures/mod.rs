@@ -482,6 +482,65 @@ mod tests {
         }
     }
 
+    /// Seeded random combinations of every figure's settings — anywhere on each slider,
+    /// at its ends, or a wild value made valid as a link's would be (±1e300, 0, 4096, NaN)
+    /// — build, run, and show only finite numbers, statuses and descriptions, with no panic.
+    /// The slowest single unit of work is printed (run with `--nocapture`): the frame loop
+    /// cannot split one.
+    #[test]
+    fn random_settings_give_finite_runs() {
+        use rand::{RngExt, SeedableRng};
+        const CASES: usize = 24;
+        const WILD: [f64; 9] = [1e300, -1e300, 0.0, -0.0, 4096.0, -1.0, 1e-300, f64::NAN, f64::INFINITY];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for fig in ALL {
+            let mut slowest = (std::time::Duration::ZERO, Vec::new());
+            for _ in 0..CASES {
+                let values: Vec<f64> = fig
+                    .settings
+                    .iter()
+                    .map(|s| {
+                        let (lo, hi, _) = s.slider_range();
+                        match rng.random_range(0..10) {
+                            0..6 => s.from_slider(lo + (hi - lo) * rng.random::<f64>()),
+                            6 | 7 => s.from_slider(if rng.random() { lo } else { hi }),
+                            _ => s.valid(WILD[rng.random_range(0..WILD.len())]),
+                        }
+                    })
+                    .collect();
+                for (s, x) in fig.settings.iter().zip(&values) {
+                    assert_eq!(s.valid(*x), *x, "{}.{} = {x} is not valid", fig.id, s.key);
+                }
+                let mut sim = (fig.build)(&values);
+                for _ in 0..120 {
+                    let t = std::time::Instant::now();
+                    let more = sim.step();
+                    if t.elapsed() > slowest.0 {
+                        slowest = (t.elapsed(), values.clone());
+                    }
+                    if !more {
+                        break;
+                    }
+                }
+                let mut out = Numbers::new();
+                sim.numbers(&mut out);
+                for (name, v) in out {
+                    assert!(v.is_none_or(f64::is_finite), "{}.{name} = {v:?} at {values:?}", fig.id);
+                }
+                if let Some(st) = sim.status() {
+                    let lower = st.to_lowercase();
+                    assert!(!lower.contains("nan") && !lower.contains("inf"), "{}: status {st:?}", fig.id);
+                }
+                for c in 0..fig.charts.len() {
+                    if let Some(w) = sim.describe(c) {
+                        check_words(fig, c, Some(w), &values);
+                    }
+                }
+            }
+            println!("{}: slowest unit of work {:?} at {:?}", fig.id, slowest.0, slowest.1);
+        }
+    }
+
     #[test]
     fn words_fill_a_template_and_mark_unknown_names() {
         struct Two;
