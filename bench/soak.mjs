@@ -89,7 +89,7 @@ function parentPage(site, figures) {
       return `<iframe id="f-${f.id}" title="${f.id}" src="${new URL(`?${q}`, site).href}"></iframe>`;
     })
     .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Soak</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Soak</title><link rel="icon" href="data:,">
 <style>body{margin:0;display:grid;grid-template-columns:repeat(5,1fr);gap:4px}iframe{width:100%;height:880px;border:0}</style>
 </head><body>${frames}</body></html>`;
 }
@@ -119,7 +119,7 @@ export async function soak({ browser, site, seconds, windowSeconds, log = () => 
   try {
     await page.goto(`${parent.url}soak.html`, { waitUntil: 'load' });
     const frameOf = (id) => page.frameLocator(`#f-${id}`);
-    const frames = () => FIGURES.map((f) => ({ f, frame: page.frame({ url: (u) => u.includes(`embed=${f.id}`) }) }));
+    const frames = () => FIGURES.map((f) => ({ f, frame: page.frames().find((fr) => fr.url().includes(`embed=${f.id}`)) }));
     for (const f of FIGURES) {
       await frameOf(f.id).locator(`figure#${f.id} [data-readout]`).first().waitFor({ state: 'attached', timeout: 120_000 });
       if (f.fastest) {

@@ -509,15 +509,9 @@ pub fn FigureView(
         }
     };
 
-    // Alone in an embed, the figure's title is the page's main heading.
-    let embedded = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .is_some_and(|r| r.has_attribute("data-embed"));
-
     view! {
         <figure id=id class="figure" node_ref=fig aria-labelledby=format!("{id}-title") data-kit="" on:keydown=on_key>
-            <h3 id=format!("{id}-title") class="figure-title" attr:aria-level=embedded.then_some("1")>{def.title}</h3>
+            <h3 id=format!("{id}-title") class="figure-title">{def.title}</h3>
             <p class="takeaway">{def.takeaway}</p>
             <div class="toolbar" role="group" aria-label="Controls">
                 <button type="button" data-action="play" aria-pressed=move || playing.get().to_string()
