@@ -2,7 +2,9 @@
 // 1. Moves Trunk's inline start-up script out of index.html into a file of its own
 //    (start-<hash>.js), so the page runs under a Content-Security-Policy that allows
 //    scripts from the site only ('self', no 'unsafe-inline').
-// 2. Builds one self-contained HTML file: styles, scripts and the WebAssembly (base64)
+// 2. Names the service worker's cache after the build, so a new build replaces the old
+//    cache on the next visit.
+// 3. Builds one self-contained HTML file: styles, scripts and the WebAssembly (base64)
 //    inlined, so the page works opened from disk (file://). That file needs inline
 //    scripts, so it is exempt from such a policy (it is never served by a host).
 // Usage: node scripts/post-build.mjs [DIR]   (DIR defaults to $TRUNK_STAGING_DIR or dist)
@@ -38,7 +40,20 @@ const htmlName = 'index.html';
   console.log(`post-build: start-up script moved to ${startName}`);
 }
 
-// 2. The single file.
+// 2. The service worker's cache, named after this build: a new build is a new sw.js,
+//    which the browser installs on the next visit, and its activation deletes the old
+//    caches (public/sw.js).
+{
+  const page = readFileSync(join(dir, htmlName), 'utf8');
+  const build = createHash('sha256').update(page).digest('hex').slice(0, 16);
+  const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+  const stamped = sw.replace(/const CACHE = 'selection-sgd-[\w-]*';/, `const CACHE = 'selection-sgd-${build}';`);
+  if (stamped === sw) throw new Error("post-build: no `const CACHE = 'selection-sgd-…'` line in sw.js");
+  writeFileSync(join(dir, 'sw.js'), stamped);
+  console.log(`post-build: service worker cache selection-sgd-${build}`);
+}
+
+// 3. The single file.
 const css = readFileSync(join(dir, pick(/^main-.*\.css$/)), 'utf8');
 const jsName = pick(/^selection-sgd-[\w]+\.js$/);
 const wasm = readFileSync(join(dir, pick(/^selection-sgd-[\w]+_bg\.wasm$/)));

@@ -112,12 +112,13 @@ else
     report "python3" installed
 fi
 
-# --- playwright-core for the end-to-end tests ---------------------------------------------------
-# A stamp of package.json + package-lock.json tells whether node_modules is stale.
+# --- playwright-core and axe-core for the end-to-end tests ---------------------------------------
+# A stamp of package.json + package-lock.json tells whether node_modules is stale; `npm ci`
+# installs exactly the lockfile's versions (axe-core included), and again only when it changes.
 stamp=e2e/node_modules/.setup-stamp
 if [ -f e2e/package-lock.json ]; then
     want=$(cat e2e/package.json e2e/package-lock.json | sha256sum | cut -d' ' -f1)
-    if [ -d e2e/node_modules/playwright-core ] && [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ]; then
+    if [ -d e2e/node_modules/playwright-core ] && [ -d e2e/node_modules/axe-core ] && [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ]; then
         report "playwright-core" present
     else
         (cd e2e && npm ci --no-progress --loglevel=error >/dev/null)

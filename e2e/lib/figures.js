@@ -29,7 +29,7 @@ function figureOrSlot(id) {
  *   "overlay" canvas rather than on the data-chart canvas itself.
  * - reset: the data-action of the button that restores the defaults ("reset" by
  *   convention; the centrepiece's "reset" restarts the run and "defaults" resets).
- * - known: checks this figure is known to fail today, by name ("draws", "sharp", "phone",
+ * - known: checks this figure is known to fail today, by name ("draws", "text alternative", "sharp", "phone",
  *   "idle off screen", "url", "reset", "embed"), with the reason; they run and are
  *   reported as "todo" until the figure is fixed.
  */

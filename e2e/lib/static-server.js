@@ -52,11 +52,11 @@ export const CONTENT_TYPES = {
  * - pages: { '/path': html } answered from memory, before the directory.
  * - headers: extra response headers for every answer (e.g. a Content-Security-Policy).
  *
- * Resolves to { url, origin, port, requests, close() }.
+ * Resolves to { url, origin, port, requests, setRoot(dir), close() }.
  */
 export async function serve({ root, prefix = '/', pages = {}, headers: extra = {} } = {}) {
   if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`prefix must start and end with "/": ${prefix}`);
-  const base = root ? resolve(root) : null;
+  let base = root ? resolve(root) : null;
   const requests = [];
 
   const server = createServer({ maxHeaderSize: 1 << 20 }, async (req, res) => {
@@ -121,6 +121,10 @@ export async function serve({ root, prefix = '/', pages = {}, headers: extra = {
     origin,
     url: origin + prefix,
     requests,
+    /** Serves directory `root` from now on (a new build deployed in place). */
+    setRoot(root) {
+      base = resolve(root);
+    },
     /** Stops listening and drops every open connection (keep-alive ones too). */
     close() {
       return new Promise((done) => {

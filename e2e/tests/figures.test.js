@@ -1,5 +1,5 @@
 // What every figure must do, checked once for each figure the page lists: it draws with
-// no console errors, is sharp at 2× and after a resize, fits a phone, stays still off
+// no console errors, gives each chart a text alternative with live numbers, is sharp at 2× and after a resize, fits a phone, stays still off
 // screen and runs once on screen, keeps its settings in the URL, resets to its defaults,
 // and embeds alone. A new figure is checked as soon as the page shows it; what a check
 // needs to know of a figure beyond the conventions is in FIGURE_TABLE (lib/figures.js).
@@ -95,6 +95,29 @@ for (const id of listed) {
         }), entry(id).reset);
         for (const [part, n] of Object.entries(parts)) assert.ok(n > 0, `#${id} has no ${part} (${JSON.stringify(parts)})`);
         assert.equal(await page.locator('#panic').count(), 0, '#panic is shown');
+        assertNoProblems(log);
+      }),
+    );
+
+    test('gives each chart a text alternative that states what it shows, with numbers', check(id, 'text alternative'), () =>
+      withFigure(browser, id, async ({ page, log }) => {
+        const names = () => page.$$eval(`figure#${id} canvas[data-chart]`, (els) => els.map((el) => [el.dataset.chart, el.getAttribute('aria-label') ?? '']));
+        const first = await names();
+        assert.ok(first.length > 0, `#${id} has no chart`);
+        // The words follow the run (refreshed every few seconds): "<label>: <what it shows now>".
+        await waitFor(
+          page,
+          (id) => [...document.querySelectorAll(`figure#${id} canvas[data-chart]`)].every((el) => /: .*\d/.test(el.getAttribute('aria-label') ?? '')),
+          id,
+          `every chart of #${id} to describe itself with a number`,
+          30_000,
+        );
+        const described = await names();
+        for (const [chart, name] of described) {
+          const label = first.find(([c]) => c === chart)[1];
+          assert.ok(name.startsWith(label.split(': ')[0]), `${chart}'s text alternative lost its label: ${name}`);
+          assert.doesNotMatch(name, /\bNaN\b|Infinity|\binf\b|\{|undefined/i, `${chart}'s text alternative: ${name}`);
+        }
         assertNoProblems(log);
       }),
     );

@@ -72,6 +72,7 @@ pub fn fresh_seed() -> u64 {
 /// Registers the service worker that keeps the site working offline after the first
 /// visit; only over http(s) (not from a file, nor where the browser has none).
 pub fn register_service_worker() {
+    use wasm_bindgen::JsCast;
     let Some(w) = win() else { return };
     let protocol = w.location().protocol().unwrap_or_default();
     if protocol != "http:" && protocol != "https:" {
@@ -83,7 +84,21 @@ pub fn register_service_worker() {
     let promise = w.navigator().service_worker().register("./sw.js");
     // A refusal (private mode, an unusual host) only means no offline copy.
     let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
-    let _ = promise.catch(&ignore);
+    // Once registered, ask for the newest sw.js now: a new build's worker then installs on
+    // this visit, takes over and deletes the old caches (public/sw.js). The page itself
+    // was fetched from the network, so it is already the new build: nothing reloads.
+    let update = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|registration: JsValue| {
+        let f = js_sys::Reflect::get(&registration, &"update".into()).ok();
+        if let Some(f) = f.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            if let Ok(p) = f.call0(&registration).and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+                let quiet = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_| {});
+                let _ = p.catch(&quiet);
+                quiet.forget();
+            }
+        }
+    });
+    let _ = promise.then(&update).catch(&ignore);
+    update.forget();
     ignore.forget();
 }
 

@@ -29,6 +29,13 @@ pub fn start() {
                 let figure = figure_by_id(&figure_id, &state);
                 view! { <LinkNotice notices=notices/><main id="embed" class="embed">{figure}</main> }
             });
+            // Alone in an embed, the figure's title is the page's main heading.
+            if let Some(title) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("#embed .figure-title").ok().flatten())
+            {
+                let _ = title.set_attribute("aria-level", "1");
+            }
             // A timeout, not an animation frame: frames do not run in an off-screen iframe.
             set_timeout(move || share::report_height_to_parent(id), std::time::Duration::from_millis(0));
             return;

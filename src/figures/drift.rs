@@ -213,6 +213,18 @@ impl Sim for Drift {
         (c > 0).then(|| format!("{c} steps drew {MC_LOOP_CAP} candidates without an acceptance and were left out."))
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        Some(super::words(
+            self,
+            if chart == 0 {
+                "circulation around the circle {circulation.sel:4}, {ratio:2} of mean |F| × circumference; \
+                 Monte Carlo {circulation.mc:4} ± {circulation.mc.se:4} after {mc.steps:0} steps"
+            } else {
+                "circulation around the circle {circulation.gd:4}, {ratio.gd:2} of mean |F| × circumference"
+            },
+        ))
+    }
+
     fn picks(&self, _chart: usize, x: f64, y: f64) -> Vec<(&'static str, f64)> {
         // A click or tap centres the circle there.
         vec![("a", x), ("b", y)]

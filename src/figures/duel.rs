@@ -343,6 +343,26 @@ impl Sim for DuelSim {
         (!w.is_empty()).then(|| w.join(" "))
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        let (model, view) = CHARTS[chart.min(CHARTS.len() - 1)];
+        let record = self.duel.record(model);
+        let at = record.path.last().copied().unwrap_or([0.0; 4]);
+        let xy = |x: f64, y: f64| format!("({}, {})", super::said(Some(x), 2), super::said(Some(y), 2));
+        Some(match view {
+            0 => format!("step {}, now at (a, b) = {}", self.duel.steps(), xy(at[0], at[1])),
+            1 => format!("step {}, now at (u, v) = {}", self.duel.steps(), xy(at[2], at[3])),
+            _ => {
+                let r = record.correlation().map(|c| c.0);
+                format!(
+                    "{} steps, {}, r = {}",
+                    record.hidden.count(),
+                    r.map_or("too few to judge", super::shape_of),
+                    super::said(r, 2)
+                )
+            }
+        })
+    }
+
     fn retune(&mut self, values: &[f64]) -> bool {
         if params(values) != *self.duel.params() {
             return false;

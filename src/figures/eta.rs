@@ -216,6 +216,15 @@ impl Sim for Eta {
         ]);
     }
 
+    fn describe(&self, _chart: usize) -> Option<String> {
+        Some(super::words(
+            self,
+            "Monte Carlo {progress:0} % done, {samples:0} samples; {agree:2} of the points agree with theory \
+             within 99.9 %; at the toy problem's start logistic η_eff is {start_ratio:3} × k_loop, and at the \
+             steepest slope {saturation:3} × its small-step value",
+        ))
+    }
+
     fn log_scale(&self, _chart: usize) -> (bool, bool) {
         (true, true)
     }

@@ -78,6 +78,14 @@ impl Sim for Fitness {
         ]);
     }
 
+    fn describe(&self, _chart: usize) -> Option<String> {
+        Some(super::words(
+            self,
+            "after {generations:0} generations, the model's mean descendants {model.mean:2} with slope {model.slope:2} \
+             against f; Wright–Fisher's slope {wf.slope:2} (expected {wf.slope.theory:2})",
+        ))
+    }
+
     #[cfg(target_arch = "wasm32")]
     fn axes(&self, _chart: usize, palette: &crate::charts::Palette) -> crate::charts::plane::Base {
         use crate::charts::plane::{Axes, Base, Curve};

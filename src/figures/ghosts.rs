@@ -129,6 +129,17 @@ impl Sim for Ghosts {
         ]);
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        Some(super::words(
+            self,
+            if chart == 0 {
+                "{steps:0} generations, {loop.candidates:0} candidates, acceptance rate {loop.accept:2}, loss {loop.loss:3}"
+            } else {
+                "{steps:0} generations, acceptance rate {keep.accept:2}, loss {keep.loss:3}"
+            },
+        ))
+    }
+
     fn status(&self) -> Option<String> {
         (self.capped > 0).then(|| {
             format!(

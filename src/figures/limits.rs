@@ -216,6 +216,18 @@ impl Sim for Limits {
         })
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        Some(super::words(
+            self,
+            if chart == 0 {
+                "at a = 0.1 every rule has R ≥ {r_small:3}; at the toy problem's start a = {start_a:1} and logistic R = {r_start:2}"
+            } else {
+                "generation {steps:0} ({progress:0} % of the run): variance measured over Gibbs {var_ratio:3} \
+                 ± {var_ratio_se:3}, Kolmogorov–Smirnov distance {ks:3}"
+            },
+        ))
+    }
+
     fn log_scale(&self, chart: usize) -> (bool, bool) {
         (chart == 0, false)
     }

@@ -117,6 +117,29 @@ impl Sim for Minibatch {
         self.stream.is_none().then(|| "These settings do not make a valid problem.".to_string())
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        let Some(s) = &self.stream else {
+            return Some("no batches: these settings do not make a valid problem".into());
+        };
+        Some(if chart == 0 {
+            format!(
+                "{} batches of {} examples; the average's root-mean-square error from the true gradient is {} (theory {})",
+                s.error2.count(),
+                s.batch,
+                super::said(s.error2.mean().map(f64::sqrt), 3),
+                super::said(Some(self.theory.rms_error), 3)
+            )
+        } else {
+            let r = s.hidden.correlation();
+            format!(
+                "per-example hidden gradients {}, r = {} (theory ρ = {})",
+                r.map_or("not yet drawn", super::shape_of),
+                super::said(r, 2),
+                super::said(Some(self.rho), 2)
+            )
+        })
+    }
+
     fn click(&mut self, _chart: usize, _x: f64, _y: f64) -> bool {
         self.step()
     }

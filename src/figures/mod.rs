@@ -108,6 +108,73 @@ pub trait Sim {
     fn paint(&mut self, chart: usize, paint: &mut crate::charts::Paint<'_>, full: bool);
 }
 
+/// Readout `name` among `out`.
+pub fn reading(out: &Numbers, name: &str) -> Option<f64> {
+    out.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v)
+}
+
+/// A number in a chart's text alternative: `digits` decimals with a real minus sign, or
+/// "not yet measured" when it is undefined (never "NaN" or "inf").
+pub fn said(v: Option<f64>, digits: usize) -> String {
+    match v.filter(|x| x.is_finite()) {
+        Some(x) => {
+            let t = format!("{x:.digits$}");
+            // −0.00 reads as 0.00.
+            if t.bytes().all(|b| matches!(b, b'-' | b'0' | b'.')) {
+                t.replace('-', "")
+            } else {
+                t.replace('-', "−")
+            }
+        }
+        None => "not yet measured".to_string(),
+    }
+}
+
+/// How a cloud of points with correlation `r` looks.
+pub fn shape_of(r: f64) -> &'static str {
+    if r.abs() > 0.95 {
+        "on a line"
+    } else if r.abs() < 0.2 {
+        "a round cloud"
+    } else {
+        "an elongated cloud"
+    }
+}
+
+/// `template` with the figure's current numbers in place of `{name}` or `{name:digits}`
+/// (as in [`FigureDef::stats`]), for [`Sim::describe`]; an unknown name is left as
+/// `{name?}`, which the tests catch.
+pub fn words(sim: &dyn Sim, template: &str) -> String {
+    let mut out = Numbers::new();
+    sim.numbers(&mut out);
+    let mut text = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            text.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let field = &rest[open + 1..open + close];
+        let (name, digits) = match field.split_once(':') {
+            Some((n, d)) => (n, d.parse().unwrap_or(2)),
+            None => (field, 2),
+        };
+        match out.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => text.push_str(&said(*v, digits)),
+            None => {
+                text.push('{');
+                text.push_str(name);
+                text.push_str("?}");
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    text
+}
+
 /// What the kit does after an action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ActOutcome {
@@ -364,6 +431,145 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A chart's text alternative: present, with a number, and no NaN, infinity or
+    /// unknown readout.
+    fn check_words(fig: &FigureDef, chart: usize, words: Option<String>, values: &[f64]) -> String {
+        let w = words.unwrap_or_else(|| panic!("{} chart {chart} has no description at {values:?}", fig.id));
+        assert!(!w.trim().is_empty(), "{} chart {chart}: empty description", fig.id);
+        assert!(w.chars().any(|c| c.is_ascii_digit()), "{} chart {chart}: no number in {w:?}", fig.id);
+        let lower = w.to_lowercase();
+        for bad in ["nan", "inf", "{", "}"] {
+            assert!(!lower.contains(bad), "{} chart {chart}: {bad:?} in {w:?} at {values:?}", fig.id);
+        }
+        w
+    }
+
+    /// Every chart of every figure says what it shows in words with live numbers (its
+    /// text alternative), at its defaults and at the ends of every setting, and the words
+    /// follow the run: some chart of each figure reads differently after it has run.
+    #[test]
+    fn every_chart_describes_itself_with_finite_numbers() {
+        for fig in ALL {
+            let base = defaults(fig.settings);
+            let mut sim = (fig.build)(&base);
+            sim.step();
+            // Before there is anything to measure a chart may keep its plain label.
+            let early: Vec<Option<String>> = (0..fig.charts.len()).map(|c| sim.describe(c)).collect();
+            for (c, w) in early.iter().enumerate() {
+                if w.is_some() {
+                    check_words(fig, c, w.clone(), &base);
+                }
+            }
+            for _ in 0..300 {
+                if !sim.step() {
+                    break;
+                }
+            }
+            let late: Vec<Option<String>> =
+                (0..fig.charts.len()).map(|c| Some(check_words(fig, c, sim.describe(c), &base))).collect();
+            assert_ne!(early, late, "{}: no chart's description changed as the run went on", fig.id);
+            for (i, s) in fig.settings.iter().enumerate() {
+                let (lo, hi, _) = s.slider_range();
+                for x in [lo, hi] {
+                    let mut v = base.clone();
+                    v[i] = s.from_slider(x);
+                    let mut sim = (fig.build)(&v);
+                    for _ in 0..50 {
+                        if !sim.step() {
+                            break;
+                        }
+                    }
+                    for c in 0..fig.charts.len() {
+                        check_words(fig, c, sim.describe(c), &v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Seeded random combinations of every figure's settings — anywhere on each slider,
+    /// at its ends, or a wild value made valid as a link's would be (±1e300, 0, 4096, NaN)
+    /// — build, run, and show only finite numbers, statuses and descriptions, with no panic.
+    /// The slowest single unit of work is printed (run with `--nocapture`): the frame loop
+    /// cannot split one.
+    #[test]
+    fn random_settings_give_finite_runs() {
+        use rand::{RngExt, SeedableRng};
+        const CASES: usize = 24;
+        const WILD: [f64; 9] = [1e300, -1e300, 0.0, -0.0, 4096.0, -1.0, 1e-300, f64::NAN, f64::INFINITY];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for fig in ALL {
+            let mut slowest = (std::time::Duration::ZERO, Vec::new());
+            for _ in 0..CASES {
+                let values: Vec<f64> = fig
+                    .settings
+                    .iter()
+                    .map(|s| {
+                        let (lo, hi, _) = s.slider_range();
+                        match rng.random_range(0..10) {
+                            0..6 => s.from_slider(lo + (hi - lo) * rng.random::<f64>()),
+                            6 | 7 => s.from_slider(if rng.random() { lo } else { hi }),
+                            _ => s.valid(WILD[rng.random_range(0..WILD.len())]),
+                        }
+                    })
+                    .collect();
+                for (s, x) in fig.settings.iter().zip(&values) {
+                    assert_eq!(s.valid(*x), *x, "{}.{} = {x} is not valid", fig.id, s.key);
+                }
+                let mut sim = (fig.build)(&values);
+                for _ in 0..120 {
+                    let t = std::time::Instant::now();
+                    let more = sim.step();
+                    if t.elapsed() > slowest.0 {
+                        slowest = (t.elapsed(), values.clone());
+                    }
+                    if !more {
+                        break;
+                    }
+                }
+                let mut out = Numbers::new();
+                sim.numbers(&mut out);
+                for (name, v) in out {
+                    assert!(v.is_none_or(f64::is_finite), "{}.{name} = {v:?} at {values:?}", fig.id);
+                }
+                if let Some(st) = sim.status() {
+                    let lower = st.to_lowercase();
+                    assert!(!lower.contains("nan") && !lower.contains("inf"), "{}: status {st:?}", fig.id);
+                }
+                for c in 0..fig.charts.len() {
+                    if let Some(w) = sim.describe(c) {
+                        check_words(fig, c, Some(w), &values);
+                    }
+                }
+            }
+            println!("{}: slowest unit of work {:?} at {:?}", fig.id, slowest.0, slowest.1);
+        }
+    }
+
+    #[test]
+    fn words_fill_a_template_and_mark_unknown_names() {
+        struct Two;
+        impl Sim for Two {
+            fn step(&mut self) -> bool {
+                false
+            }
+            fn numbers(&self, out: &mut Numbers) {
+                out.extend([("a", Some(-1.2345)), ("b", None), ("c", Some(f64::NAN)), ("z", Some(-0.0001))]);
+            }
+            #[cfg(target_arch = "wasm32")]
+            fn axes(&self, _: usize, _: &crate::charts::Palette) -> crate::charts::plane::Base {
+                unreachable!()
+            }
+            #[cfg(target_arch = "wasm32")]
+            fn paint(&mut self, _: usize, _: &mut crate::charts::Paint<'_>, _: bool) {}
+        }
+        assert_eq!(
+            words(&Two, "a {a:1}, b {b}, c {c:3}, z {z:2}"),
+            "a −1.2, b not yet measured, c not yet measured, z 0.00"
+        );
+        assert_eq!(words(&Two, "{d:2} and {a"), "{d?} and {a");
     }
 
     #[test]

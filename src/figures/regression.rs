@@ -264,6 +264,23 @@ impl Sim for Regression {
         (!w.is_empty()).then(|| w.join(" "))
     }
 
+    fn describe(&self, chart: usize) -> Option<String> {
+        if self.run.is_none() {
+            return Some("nothing: these values do not make a valid run".into());
+        }
+        Some(super::words(
+            self,
+            match (self.view, chart) {
+                (View::OneStep, 0) => "{samples:0} single steps from the ringed point, r = {step_r:2} (theory {step_r.theory:2})",
+                (View::OneStep, _) => {
+                    "{samples:0} candidate mutations, {sel_accept:2} accepted; accepted steps r = {sel_acc_r:2} (exact {sel_acc_r.theory:2})"
+                }
+                (View::LongRun, 0) => "long run, step {steps:0}: positions r = {long_r.sgd:2} (theory {long_r.sgd.theory:2})",
+                (View::LongRun, _) => "long run, step {steps:0}: positions r = {long_r.sel:2} (theory {long_r.sel.theory:2})",
+            },
+        ))
+    }
+
     /// A new view is only drawn anew; a new point draws new single steps and keeps the
     /// long run, which does not depend on it; anything else is a new run.
     fn retune(&mut self, v: &[f64]) -> bool {
