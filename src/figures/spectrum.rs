@@ -297,6 +297,52 @@ impl Spectrum {
         let n = (self.values[5] as usize).clamp(1, crate::sim::spectrum::dimension::MAX_N);
         self.dims.dims().iter().position(|&d| d == n)
     }
+
+    fn describe_measured(&self, chart: usize) -> Option<String> {
+        match chart {
+            0 => {
+                let t = self.training.as_ref()?;
+                let (a, b) = (t.sgd_record.last()?, t.sel_record.last()?);
+                Some(format!(
+                    "after {} steps the loss is {:.3} for SGD ({:.0} evaluations) and {:.3} for selection ({:.0} \
+                     evaluations)",
+                    t.steps(),
+                    a.loss,
+                    a.evaluations,
+                    b.loss,
+                    b.evaluations
+                ))
+            }
+            1 => {
+                let (_, s) = self.measured.as_ref()?;
+                Some(format!(
+                    "SGD's spectrum falls steeply: 90 % of its step variance in {} of 42 directions; selection's is \
+                     flat: {} directions",
+                    s.sgd_rank90, s.sel_rank90
+                ))
+            }
+            _ => {
+                let at = |s| self.dim_index().and_then(|i| self.dims.measured(i, s));
+                let (pc, tot) = (at(Sizing::PerCoordinate)?, at(Sizing::Total)?);
+                Some(if chart == 2 {
+                    format!(
+                        "at n = {}, rate {:.4} with the size fixed per coordinate and {:.2e} with the total size fixed",
+                        pc.point.n, pc.point.rate, tot.point.rate
+                    )
+                } else {
+                    format!(
+                        "at n = {}, {:.0} candidates per unit of progress per coordinate, {:.0} in total",
+                        pc.point.n, pc.point.candidates_per_progress, tot.point.candidates_per_progress
+                    )
+                })
+            }
+        }
+    }
+
+    /// The largest dimension of the dimension experiment.
+    fn dims_max(&self) -> usize {
+        self.dims.dims().iter().copied().max().unwrap_or(1)
+    }
 }
 
 impl Sim for Spectrum {
@@ -429,44 +475,14 @@ impl Sim for Spectrum {
     }
 
     fn describe(&self, chart: usize) -> Option<String> {
-        match chart {
-            0 => {
-                let t = self.training.as_ref()?;
-                let (a, b) = (t.sgd_record.last()?, t.sel_record.last()?);
-                Some(format!(
-                    "after {} steps the loss is {:.3} for SGD ({:.0} evaluations) and {:.3} for selection ({:.0} \
-                     evaluations)",
-                    t.steps(),
-                    a.loss,
-                    a.evaluations,
-                    b.loss,
-                    b.evaluations
-                ))
-            }
-            1 => {
-                let (_, s) = self.measured.as_ref()?;
-                Some(format!(
-                    "SGD's spectrum falls steeply: 90 % of its step variance in {} of 42 directions; selection's is \
-                     flat: {} directions",
-                    s.sgd_rank90, s.sel_rank90
-                ))
-            }
-            _ => {
-                let at = |s| self.dim_index().and_then(|i| self.dims.measured(i, s));
-                let (pc, tot) = (at(Sizing::PerCoordinate)?, at(Sizing::Total)?);
-                Some(if chart == 2 {
-                    format!(
-                        "at n = {}, rate {:.4} with the size fixed per coordinate and {:.2e} with the total size fixed",
-                        pc.point.n, pc.point.rate, tot.point.rate
-                    )
-                } else {
-                    format!(
-                        "at n = {}, {:.0} candidates per unit of progress per coordinate, {:.0} in total",
-                        pc.point.n, pc.point.candidates_per_progress, tot.point.candidates_per_progress
-                    )
-                })
-            }
-        }
+        self.describe_measured(chart).or_else(|| {
+            let done = self.noise.as_ref().map_or(0, |n| n.done());
+            Some(match chart {
+                0 => "training not started yet: 0 steps".to_string(),
+                1 => format!("measuring the step covariance: {done} of {COV_STEPS} steps"),
+                _ => format!("measuring the dimension experiment, up to n = {}", self.dims_max()),
+            })
+        })
     }
 
     fn log_scale(&self, chart: usize) -> (bool, bool) {
