@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertNoProblems, launch, newPage } from '../lib/browser.js';
 import { waitForDrawn } from '../lib/canvas.js';
+import { FIGURE_TABLE } from '../lib/figures.js';
 import { distDir, serve } from '../lib/static-server.js';
 import { waitFor } from '../lib/wait.js';
 
@@ -42,7 +43,7 @@ for (const [name, query, figure] of [
     const { context, page, log } = await openUnderPolicy(query);
     try {
       await waitFor(page, (id) => !!document.querySelector(`figure#${id}`), figure, `figure ${figure} to mount`);
-      await waitForDrawn(page, figure);
+      await waitForDrawn(page, figure, { drawnOn: FIGURE_TABLE[figure]?.drawnOn });
       const violations = await page.evaluate(() => window.__violations);
       assert.deepEqual(violations, [], `violations: ${violations.join('; ')}`);
       const said = log.console.filter((m) => /Content Security Policy|Refused to/i.test(m.text));

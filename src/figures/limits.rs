@@ -93,6 +93,8 @@ pub static FIGURE: FigureDef = FigureDef {
 
 /// Generations per unit of work.
 const PER_UNIT: u64 = 1000;
+/// Candidates per unit of work, at most (a LOOP generation may draw many; KEEP draws one).
+const CANDIDATES_PER_UNIT: u64 = 20_000;
 /// The range of a in chart (a).
 const A_RANGE: (f64, f64) = (0.01, 100.0);
 /// Points per curve of chart (a).
@@ -152,7 +154,7 @@ impl Sim for Limits {
         if c.steps() >= target {
             return false;
         }
-        c.advance(PER_UNIT.min(target - c.steps()));
+        c.advance_within(PER_UNIT.min(target - c.steps()), CANDIDATES_PER_UNIT);
         true
     }
 
@@ -203,6 +205,14 @@ impl Sim for Limits {
 
     fn status(&self) -> Option<String> {
         let c = self.chain.as_ref()?;
+        if c.capped() > 0 {
+            return Some(format!(
+                "{} LOOP generations hit the cap of {} candidates without an acceptance: mutations this large are \
+                 almost never accepted, and the histogram is not the chain's law.",
+                c.capped(),
+                crate::sim::long_run::CHAIN_LOOP_CAP
+            ));
+        }
         let z = c.variance_z()?;
         if c.steps() < self.target || z.abs() < Z_999 {
             return None;

@@ -22,7 +22,7 @@ use super::learning_rate::matched;
 use super::maths::{exp, integrate, normal_pdf};
 use super::problem::Objective;
 use super::selection::Acceptance;
-use super::selection::{Mutation, Selection, StepRule, DEFAULT_LOOP_CAP, MAX_BETA, MAX_MUTATION};
+use super::selection::{Mutation, Selection, StepRule, MAX_BETA, MAX_MUTATION};
 use super::stats::RunningMean;
 use super::{rng_for, SimRng};
 
@@ -335,6 +335,10 @@ impl Default for ChainParams {
     }
 }
 
+/// The most candidates a LOOP generation of the chain draws before it gives up (counted
+/// in [`LongRunChain::capped`]): a bound on the work of one generation.
+pub const CHAIN_LOOP_CAP: u64 = 100_000;
+
 /// Bins of the chain's fine histogram (the figure draws coarser bars from it).
 pub const FINE_BINS: usize = 600;
 
@@ -348,6 +352,8 @@ pub struct LongRunChain {
     rng: SimRng,
     steps: u64,
     accepted: u64,
+    candidates: u64,
+    capped: u64,
     moments: RunningMean,
     deviations: RunningMean,
     squares: BatchMeans,
@@ -368,7 +374,7 @@ impl LongRunChain {
         let acceptance = matched(params.rule, params.beta);
         let steps = match params.steps {
             RuleKind::Keep => StepRule::Keep,
-            RuleKind::Loop => StepRule::Loop { cap: DEFAULT_LOOP_CAP },
+            RuleKind::Loop => StepRule::Loop { cap: CHAIN_LOOP_CAP },
         };
         let selection = Selection::new(Mutation::Gaussian { sigma: params.sigma }, acceptance, steps)?;
         let gibbs = Gibbs::new(params.landscape, params.beta);
@@ -387,6 +393,8 @@ impl LongRunChain {
             rng: rng_for(params.seed, 7),
             steps: 0,
             accepted: 0,
+            candidates: 0,
+            capped: 0,
             moments: RunningMean::new(),
             deviations: RunningMean::new(),
             squares: BatchMeans::new(),
@@ -406,11 +414,24 @@ impl LongRunChain {
 
     /// Runs `n` generations.
     pub fn advance(&mut self, n: u64) {
+        self.advance_within(n, u64::MAX);
+    }
+
+    /// Runs up to `n` generations, stopping early once `candidates` have been drawn (a
+    /// LOOP generation may draw many); returns the generations run.
+    pub fn advance_within(&mut self, n: u64, candidates: u64) -> u64 {
         let (lo, hi) = self.range;
         let width = (hi - lo) / FINE_BINS as f64;
         let mean = self.law.mean();
-        for _ in 0..n {
+        let mut drawn = 0;
+        for done in 0..n {
+            if drawn >= candidates {
+                return done;
+            }
             let s = self.selection.step(&self.params.landscape, &[self.x], &mut self.rng);
+            drawn += s.candidates;
+            self.candidates += s.candidates;
+            self.capped += u64::from(s.capped);
             if s.accepted {
                 self.x += s.step[0];
                 self.accepted += 1;
@@ -429,6 +450,12 @@ impl LongRunChain {
                 self.counts[i.min(FINE_BINS - 1)] += 1;
             }
         }
+        n
+    }
+
+    /// LOOP generations that hit [`CHAIN_LOOP_CAP`] without an acceptance.
+    pub fn capped(&self) -> u64 {
+        self.capped
     }
 
     /// Generations so far.
@@ -443,7 +470,7 @@ impl LongRunChain {
 
     /// Fraction of candidates accepted.
     pub fn acceptance_rate(&self) -> Option<f64> {
-        (self.steps > 0).then(|| self.accepted as f64 / self.steps as f64)
+        (self.candidates > 0).then(|| self.accepted as f64 / self.candidates as f64)
     }
 
     /// The Gibbs law ∝ e^{βf}.
