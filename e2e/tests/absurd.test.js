@@ -48,13 +48,7 @@ const MODES = ['low', 'high', 'alternate', 'above', 'below', 'zero'];
  * other check and fails on them; a task over the limit is then reported as "todo" with the
  * reason, until it is fixed.
  */
-const KNOWN_LONG = {
-  duel: {
-    reason:
-      "one LOOP step is one unit of work and may draw up to the cap of a million candidates (s = 5 with β = 1e5, or Kimura's N = 1e5): 100–400 ms that the frame budget cannot split",
-    cases: ['alternate', 'above', "LOOP's cap is hit at the largest β and s"],
-  },
-};
+const KNOWN_LONG = {};
 
 /** The reason a long task is known for figure `id` in case `name`, or null. */
 function knownLong(id, name) {
@@ -72,7 +66,7 @@ function query(fig, mode) {
 /** Cases that must hit a named outcome: [figure, name, keys, the status must match]. */
 const TARGETED = [
   ['duel', 'SGD diverges at the largest learning rate', { lr: 10, batch: 1 }, /SGD diverged at step \d+/],
-  ['duel', "LOOP's cap is hit at the largest β and s", { rule: 'loop', beta: 1e5, sigma: 5 }, /hit the cap of a million candidates/],
+  ['duel', "LOOP's cap is hit at the largest β and s", { rule: 'loop', beta: 1e5, sigma: 5 }, /hit LOOP's cap of 100000 candidates/],
 ];
 
 /** Everything a reader or a screen reader gets from figure `id`: text, values, labels. */

@@ -338,7 +338,11 @@ impl Sim for DuelSim {
             w.push(format!("Selection diverged at step {}.", x.step));
         }
         if d.capped_steps > 0 {
-            w.push(format!("{} steps hit the cap of a million candidates without an acceptance.", d.capped_steps));
+            w.push(format!(
+                "{} steps hit LOOP's cap of {} candidates without an acceptance.",
+                d.capped_steps,
+                crate::sim::duel::LOOP_CAP
+            ));
         }
         (!w.is_empty()).then(|| w.join(" "))
     }
