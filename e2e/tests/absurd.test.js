@@ -66,7 +66,7 @@ function query(fig, mode) {
 /** Cases that must hit a named outcome: [figure, name, keys, the status must match]. */
 const TARGETED = [
   ['duel', 'SGD diverges at the largest learning rate', { lr: 10, batch: 1 }, /SGD diverged at step \d+/],
-  ['duel', "LOOP's cap is hit at the largest β and s", { rule: 'loop', beta: 1e5, sigma: 5 }, /hit LOOP's cap of 100000 candidates/],
+  ['duel', "LOOP's cap is hit at the largest β and s", { rule: 'loop', beta: 1e5, sigma: 5 }, /hit LOOP's cap of 20000 candidates/],
 ];
 
 /** Everything a reader or a screen reader gets from figure `id`: text, values, labels. */

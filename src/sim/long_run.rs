@@ -337,7 +337,7 @@ impl Default for ChainParams {
 
 /// The most candidates a LOOP generation of the chain draws before it gives up (counted
 /// in [`LongRunChain::capped`]): a bound on the work of one generation.
-pub const CHAIN_LOOP_CAP: u64 = 100_000;
+pub const CHAIN_LOOP_CAP: u64 = 20_000;
 
 /// Bins of the chain's fine histogram (the figure draws coarser bars from it).
 pub const FINE_BINS: usize = 600;
