@@ -209,8 +209,17 @@ describe('with reduced motion every figure shows a finished still without Play',
           `#${id}'s readouts to leave their empty values`,
         );
         const first = await page.$eval(`figure#${id} [data-readout]`, (o) => o.dataset.readout);
-        await idle(page, 1500); // the still's few frames of work
-        const held = await readouts(page, `figure#${id}`);
+        // The still's work: a few frames for most figures, some seconds for a heavy one
+        // (spectrum measures thousands of steps, in units within the frame budget). Wait
+        // until two readings a second apart agree, within a minute.
+        let held = await readouts(page, `figure#${id}`);
+        for (let waited = 0; ; waited += 1500) {
+          await idle(page, 1500);
+          const now = await readouts(page, `figure#${id}`);
+          if (JSON.stringify(now) === JSON.stringify(held)) break;
+          assert.ok(waited < 60_000, `#${id}'s still was not finished after a minute`);
+          held = now;
+        }
         await assertStill(page, first, 1000, `#${id} went on changing after its still`);
         assert.deepEqual(await readouts(page, `figure#${id}`), held, `#${id}'s readouts changed after its still`);
         assertNoProblems(log);

@@ -90,7 +90,7 @@ pub static FIGURE: FigureDef = FigureDef {
             ({dim.progress:0} % measured).",
     takeaway: "With 42 parameters and real data, SGD's noise is still shaped by the data: a few directions — the \
                Hessian's — hold almost all of it, while selection's spreads evenly over all 42.",
-    caption: "(a) Training loss (log scale) of mini-batch SGD (blue) and selection (vermillion), against steps or \
+    caption: "(a) Training loss (log scale) of mini-batch SGD and selection, each curve named where it ends, against steps or \
               against per-example evaluations: an SGD step costs B, each selection candidate a full pass over the \
               119 training wines. The dashed line is the optimum's loss. (b) Eigenvalues of each model's step \
               covariance at the chosen point, largest first: squares SGD, crosses selection, measured from \
@@ -576,24 +576,23 @@ impl Sim for Spectrum {
             0 => {
                 let Some(t) = &self.training else { return };
                 let evals = self.values[4] as usize == 1;
-                for (rec, color) in [(&t.sgd_record, pal.sgd), (&t.sel_record, pal.selection)] {
+                for (rec, color, name) in [(&t.sgd_record, pal.sgd, "SGD"), (&t.sel_record, pal.selection, "selection")]
+                {
                     let every = (rec.len() / CURVE_POINTS).max(1);
+                    let at = |q: &crate::sim::spectrum::training::TrainPoint| {
+                        (if evals { q.evaluations.max(1.0) } else { q.step as f64 }, q.loss)
+                    };
                     let pts = rec
                         .iter()
                         .enumerate()
                         .filter(|(i, _)| i % every == 0 || *i + 1 == rec.len())
-                        .map(|(_, q)| (if evals { q.evaluations.max(1.0) } else { q.step as f64 }, q.loss));
+                        .map(|(_, q)| at(q));
                     layer::polyline(o, f, pts, color, 2.0);
+                    // Each curve named where it ends, in its own colour.
+                    if let Some(last) = rec.last() {
+                        layer::label(o, f, at(last), (-4.0, -4.0), name, color, pal.background);
+                    }
                 }
-                layer::label(
-                    o,
-                    f,
-                    (f.x.1, f.y.1),
-                    (-6.0, 4.0),
-                    "blue SGD · vermillion selection",
-                    pal.ink,
-                    pal.background,
-                );
             }
             1 => {
                 let Some((m, _)) = &self.measured else {
