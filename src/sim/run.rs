@@ -114,10 +114,30 @@ impl<F: Objective<N>, const N: usize> SelectionRun<F, N> {
 
     /// Takes one step (one generation under KEEP).
     pub fn step(&mut self) -> Result<SelectionStep<N>, Diverged> {
-        if let Some(d) = &self.diverged {
-            return Err(d.clone());
-        }
+        self.check()?;
         let s = self.selection.step(&self.objective, &self.theta, &mut self.rng);
+        self.apply(s)
+    }
+
+    /// One step judged by an objective drawn from this run's generator (an environment
+    /// sampled for the generation) instead of the run's own.
+    pub fn step_judged_by<G: Objective<N>>(
+        &mut self,
+        draw: impl FnOnce(&mut SimRng) -> G,
+    ) -> Result<SelectionStep<N>, Diverged> {
+        self.check()?;
+        let judge = draw(&mut self.rng);
+        let s = self.selection.step(&judge, &self.theta, &mut self.rng);
+        self.apply(s)
+    }
+
+    /// The divergence that stopped the run, if one has.
+    fn check(&self) -> Result<(), Diverged> {
+        self.diverged.clone().map_or(Ok(()), Err)
+    }
+
+    /// Moves by a step taken, or records the divergence it causes.
+    fn apply(&mut self, s: SelectionStep<N>) -> Result<SelectionStep<N>, Diverged> {
         advance(&mut self.theta, &s.step, self.steps + 1).inspect_err(|d| self.diverged = Some(d.clone()))?;
         self.steps += 1;
         Ok(s)
@@ -125,22 +145,6 @@ impl<F: Objective<N>, const N: usize> SelectionRun<F, N> {
 
     /// Draws one candidate from the current parent without moving — for showing ghosts.
     /// It uses the run's own generator, so interleaving it changes the run.
-    /// One step judged by an objective drawn from this run's generator (an environment
-    /// sampled for the generation) instead of the run's own.
-    pub fn step_judged_by<G: Objective<N>>(
-        &mut self,
-        draw: impl FnOnce(&mut SimRng) -> G,
-    ) -> Result<SelectionStep<N>, Diverged> {
-        if let Some(d) = &self.diverged {
-            return Err(d.clone());
-        }
-        let judge = draw(&mut self.rng);
-        let s = self.selection.step(&judge, &self.theta, &mut self.rng);
-        advance(&mut self.theta, &s.step, self.steps + 1).inspect_err(|d| self.diverged = Some(d.clone()))?;
-        self.steps += 1;
-        Ok(s)
-    }
-
     pub fn peek_candidate(&mut self) -> ([f64; N], bool) {
         let fx = self.objective.fitness(&self.theta);
         self.selection.candidate(&self.objective, &self.theta, fx, &mut self.rng)
