@@ -20,6 +20,15 @@ async function mountAll(page) {
     await page.evaluate((id) => document.querySelector(`[data-figure-slot="${id}"], figure#${id}`)?.scrollIntoView(), id);
     await waitFor(page, (id) => !!document.querySelector(`figure#${id} [data-readout]`), id, `figure ${id} to mount`);
   }
+  // And through the rest, a screen at a time, as a reader would: sections and their
+  // equations are laid out (and wide ones made focusable) as they near the viewport.
+  await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+      window.scrollTo(0, y);
+      await frame();
+    }
+  });
   await page.evaluate(() => window.scrollTo(0, 0));
   return ids;
 }
