@@ -15,44 +15,21 @@
 # playwright-core in e2e/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
-export PATH="$HOME/.cargo/bin:$PATH"
+me=browser.sh smoke=false throughput=true dist=${DIST:-} extra=()
+. bench/lib.sh
 
-smoke=false throughput=true dist=${DIST:-} extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         --smoke) smoke=true ;;
         --no-throughput) throughput=false ;;
         --) shift; extra=("$@"); break ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
-        -*) echo "browser.sh: unknown option $1" >&2; exit 2 ;;
-        *) dist=$1 ;;
+        *) other_arg "$1" ;;
     esac
     shift
 done
 
-if [ -z "$dist" ]; then
-    dist=$root/dist
-    if [ ! -f "$dist/index.html" ]; then
-        echo "browser.sh: no dist/ yet, building it (trunk build --release)" >&2
-        trunk build --release >&2
-    fi
-fi
-[ -f "$dist/index.html" ] || { echo "browser.sh: no index.html in $dist" >&2; exit 1; }
-dist=$(cd "$dist" && pwd)
-[ -d e2e/node_modules/playwright-core ] || { echo "browser.sh: no e2e/node_modules: run scripts/setup.sh" >&2; exit 1; }
-
-work=$(mktemp -d)
-server=
-cleanup() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+ensure_dist
+make_work
 
 page_args=()
 $smoke && page_args+=(--smoke)
@@ -80,13 +57,7 @@ fi
 mkdir -p "$work/www/bare"
 ln -s "$dist" "$work/www/site"
 cp bench/bare.html "$work/www/bare/index.html"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >"$work/http.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/site/')" 2>/dev/null && break
-    sleep 0.1
-done
+serve_dir "$work/www" site/
 
 node bench/page.mjs --site "http://127.0.0.1:$port/site/" --bare "http://127.0.0.1:$port/bare/" \
     --dist "$dist" "${page_args[@]}" "${extra[@]}"

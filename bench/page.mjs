@@ -27,6 +27,7 @@ import { readFileSync, writeFileSync, mkdtempSync, copyFileSync, rmSync, existsS
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initScript, quantile, sleep } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,25 +87,19 @@ const { launch, DESKTOP } = await import('../e2e/lib/browser.js');
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return NaN;
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
-const quantile = (xs, q) => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const i = Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1)); // nearest rank
-  return v[i];
-};
 
 /**
- * Runs in every document before its own scripts: long-task and paint observers, a hook
- * that keeps each wasm instance's memory, and (when `probe` is set) the first-frame
- * pixel probe. Everything lands in window.__bench.
+ * Runs in every document before its own scripts (through lib.mjs's initScript, which
+ * passes `keepWasmMemories`): long-task and paint observers, a hook that keeps each wasm
+ * instance's memory, and (when `probe` is set) the first-frame pixel probe. Everything
+ * lands in window.__bench.
  */
-function initScript({ probe, selector, scrollTo = null }) {
+function benchInit({ probe, selector, scrollTo = null }, keepWasmMemories) {
   const b = (window.__bench = { longTasks: [], memories: [], firstFrame: null, fcp: null, probeChecks: 0 });
   try {
     new PerformanceObserver((list) => {
@@ -117,20 +112,7 @@ function initScript({ probe, selector, scrollTo = null }) {
     }).observe({ type: 'paint', buffered: true });
   } catch {}
   // WebAssembly.Memory of every instance the page makes (wasm-bindgen exports it).
-  const keep = (result) => {
-    const instance = result?.instance ?? result;
-    const exports = instance?.exports;
-    if (exports) for (const v of Object.values(exports)) if (v instanceof WebAssembly.Memory) b.memories.push(v);
-    return result;
-  };
-  for (const name of ['instantiateStreaming', 'instantiate']) {
-    const original = WebAssembly[name];
-    if (typeof original === 'function') {
-      WebAssembly[name] = function (...args) {
-        return original.apply(this, args).then(keep);
-      };
-    }
-  }
+  keepWasmMemories(b.memories);
   if (!probe) return;
   // The pixel probe: looks for a non-transparent pixel on any canvas matching `selector`
   // right after each of the page's requestAnimationFrame callbacks (requestAnimationFrame
@@ -199,7 +181,7 @@ async function newPage(browser, init) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(initScript, init);
+  await page.addInitScript(initScript(benchInit, init));
   return { context, page, errors };
 }
 

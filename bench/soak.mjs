@@ -20,6 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initScript, quantile, sleep } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,30 +43,15 @@ export const FIGURES = [
 /** Memory growth allowed by the smoke verdict, end of the first window to the end. */
 export const BOUNDS = { jsHeapMiB: 8, wasmMiB: 16 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs, q) => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  return v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))];
-};
 const MiB = 1024 * 1024;
 
-/** Runs in every frame before its own scripts: keeps wasm memories, frame times and long tasks. */
-function initScript() {
+/**
+ * Runs in every frame before its own scripts (through lib.mjs's initScript, which passes
+ * `keepWasmMemories`): keeps wasm memories, frame times and long tasks.
+ */
+function soakInit(_, keepWasmMemories) {
   const s = (window.__soak = { memories: [], frames: [], longTasks: [] });
-  const keep = (result) => {
-    const exports = (result?.instance ?? result)?.exports;
-    if (exports) for (const v of Object.values(exports)) if (v instanceof WebAssembly.Memory) s.memories.push(v);
-    return result;
-  };
-  for (const name of ['instantiateStreaming', 'instantiate']) {
-    const original = WebAssembly[name];
-    if (typeof original === 'function') {
-      WebAssembly[name] = function (...args) {
-        return original.apply(this, args).then(keep);
-      };
-    }
-  }
+  keepWasmMemories(s.memories);
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) s.longTasks.push(e.duration);
@@ -110,7 +96,7 @@ export async function soak({ browser, site, seconds, windowSeconds, log = () => 
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(initScript);
+  await page.addInitScript(initScript(soakInit));
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
   const windows = [];
