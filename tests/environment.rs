@@ -7,7 +7,8 @@
 //! prediction neglects something (the curvature of f over one mutation), the test runs
 //! where that is far below the interval's width, and says so.
 
-use selection_sgd::sim::duel::{AcceptanceKind, Duel, DuelParams, Judge, RuleKind};
+use selection_sgd::sim::duel::{Duel, DuelParams, Judge};
+use selection_sgd::sim::selection::{AcceptanceKind, RuleKind};
 
 fn run(params: DuelParams, steps: u64) -> (f64, f64, f64, f64) {
     let mut d = Duel::new(params).expect("valid");

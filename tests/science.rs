@@ -7,7 +7,7 @@
 use selection_sgd::sim::maths::Z_999;
 use selection_sgd::sim::problem::{Objective, ToyParams, ToyProblem, ZDistribution, DEFAULT_START};
 use selection_sgd::sim::run::{default_problem, default_selection, default_sgd, SelectionRun, SgdRun};
-use selection_sgd::sim::selection::{Acceptance, Mutation, Selection, StepRule};
+use selection_sgd::sim::selection::{Acceptance, Mutation, RuleKind, Selection, StepRule};
 use selection_sgd::sim::stats::{RunningCorrelation, RunningMean};
 use selection_sgd::sim::theory;
 use selection_sgd::sim::{rng_for, ExampleGradients, MiniBatchSgd, Regression, RegressionParams};
@@ -493,7 +493,7 @@ fn selection_starts_slow_at_the_defaults() {
     let norm = (g[0] * g[0] + g[1] * g[1]).sqrt();
     assert!((80.0 * 0.05 * norm - 8.1).abs() < 0.05);
     let acc = Acceptance::Logistic { beta: 80.0 };
-    let path = theory::selection_mean_path(&problem, &acc, 0.05, [2.0, -1.5], 50);
+    let path = theory::selection_mean_path(&problem, &acc, 0.05, RuleKind::Loop, [2.0, -1.5], 50);
     assert!((path[10][0] - 1.62).abs() < 0.01, "E[a_10] = {}", path[10][0]);
     assert!((path[50][0] - 0.31).abs() < 0.01, "E[a_50] = {}", path[50][0]);
 

@@ -9,7 +9,7 @@ use selection_sgd::sim::sgd::MiniBatchSgd;
 use selection_sgd::sim::spectrum::data::{self, fnv1a64, WINE_CSV};
 use selection_sgd::sim::spectrum::dimension::{DimensionExperiment, DimensionParams, Sizing};
 use selection_sgd::sim::spectrum::eigen::{rank_for_share, subspace_overlap, symmetric_eigen};
-use selection_sgd::sim::spectrum::noise::NoiseExperiment;
+use selection_sgd::sim::spectrum::noise::{NoiseExperiment, PointBasis};
 use selection_sgd::sim::spectrum::softmax::{Params, Softmax, DIM, PENALTY};
 use selection_sgd::sim::spectrum::training::Training;
 
@@ -122,7 +122,7 @@ fn sgd_step_covariance_spectrum_matches_its_theory() {
     let m = model();
     let opt = m.optimum();
     for (name, point) in [("start", [0.0; DIM]), ("optimum", opt)] {
-        let e = NoiseExperiment::new(m.clone(), point, LR, BATCH, SIGMA, LOOP, 7, STEPS).unwrap();
+        let e = NoiseExperiment::new(m.clone(), &PointBasis::at(&m, &point), LR, BATCH, SIGMA, LOOP, 7, STEPS).unwrap();
         let t = e.theory().clone();
         let steps = sgd_steps(&m, &point, 7);
         // The top three theory eigenvalues and the trace, each measured along its own
@@ -171,7 +171,8 @@ fn selection_perpendicular_spectrum_is_flat() {
     let m = model();
     let start = [0.0; DIM];
     for rule in [LOOP, StepRule::Keep] {
-        let mut e = NoiseExperiment::new(m.clone(), start, LR, BATCH, SIGMA, rule, 11, STEPS).unwrap();
+        let mut e =
+            NoiseExperiment::new(m.clone(), &PointBasis::at(&m, &start), LR, BATCH, SIGMA, rule, 11, STEPS).unwrap();
         e.advance(STEPS);
         let t = e.theory().clone();
         let (_, cov) = e.covariances().unwrap();
@@ -262,7 +263,9 @@ fn runs_are_deterministic_for_a_seed() {
     assert_eq!(run(5), run(5));
     assert_ne!(run(5), run(6));
     let noise = |seed| {
-        let mut e = NoiseExperiment::new(m.clone(), [0.0; DIM], LR, BATCH, SIGMA, LOOP, seed, 500).unwrap();
+        let mut e =
+            NoiseExperiment::new(m.clone(), &PointBasis::at(&m, &[0.0; DIM]), LR, BATCH, SIGMA, LOOP, seed, 500)
+                .unwrap();
         e.advance(500);
         e.covariances().unwrap()
     };

@@ -65,6 +65,34 @@ test('the centrepiece stays at step 0 until it is scrolled into view, then runs 
   }
 });
 
+test('on a phone, a wide equation can be scrolled from the keyboard once it nears the screen, and one that fits is not a Tab stop', { timeout: 120_000 }, () =>
+  withPage(browser, '', { viewport: PHONE }, async ({ page, log }) => {
+    // Every display equation, a screen at a time from the top, as a reader scrolls: once
+    // one has been near the viewport it is focusable exactly when it overflows its box.
+    const seen = await page.evaluate(async () => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const out = { wide: 0, fits: 0, wrong: [] };
+      const checked = new Set();
+      for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+        scrollTo(0, y);
+        await frame();
+        await new Promise((r) => setTimeout(r, 50));
+        for (const el of document.querySelectorAll('.prose .display')) {
+          const r = el.getBoundingClientRect();
+          if (checked.has(el) || r.bottom < 0 || r.top > innerHeight) continue;
+          checked.add(el);
+          const wide = el.scrollWidth > el.clientWidth + 1;
+          out[wide ? 'wide' : 'fits']++;
+          if ((el.getAttribute('tabindex') === '0') !== wide) out.wrong.push(`${wide ? 'wide' : 'fitting'} equation ${el.textContent.trim().slice(0, 40)}`);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(seen.wrong, [], `equations with the wrong Tab stop: ${seen.wrong.join('; ')}`);
+    assert.ok(seen.wide > 0 && seen.fits > 0, `equations seen: ${seen.wide} wide, ${seen.fits} that fit (a phone must show both)`);
+    assertNoProblems(log);
+  }));
+
 test('the centrepiece has a scene menu', () => assert.ok(withScenes.includes('duel'), `figures with scenes: ${withScenes}`));
 
 describe('scenes', () => {

@@ -45,6 +45,15 @@ impl Ticker {
         Self { inner }
     }
 
+    /// Runs a frame's work now (at `now`, ms), without waiting for the next frame, and
+    /// keeps going from the next one if it asks to.
+    pub fn run_now(&self, now: f64) {
+        let again = (self.inner.on_frame.borrow_mut())(now);
+        if again {
+            self.kick();
+        }
+    }
+
     /// Schedules a frame unless one is pending.
     pub fn kick(&self) {
         if self.inner.scheduled.get() {

@@ -74,22 +74,10 @@ pub fn haloed_polyline(
 
 /// Draws markers at `points` (data coordinates): the filled shapes (squares, dots,
 /// plus signs) one rectangle at a time, the outlined ones (×, open circle, open
-/// triangle) in one stroke.
-pub fn markers(
-    ctx: &CanvasRenderingContext2d,
-    f: &Frame,
-    points: impl Iterator<Item = (f64, f64)>,
-    marker: Marker,
-    color: &str,
-    size: f64,
-) {
-    markers_on(ctx, f, points, marker, color, size, None);
-}
-
-/// [`markers`], with the outlined shapes filled with `inside` (the background, so that
+/// triangle) in one stroke, filled with `inside` if given (the background, so that
 /// lines under an open circle do not show through it).
 #[allow(clippy::too_many_arguments)]
-pub fn markers_on(
+pub fn markers(
     ctx: &CanvasRenderingContext2d,
     f: &Frame,
     points: impl Iterator<Item = (f64, f64)>,

@@ -2,7 +2,7 @@
 //! readers with the common colour-vision deficiencies can tell apart; the models also
 //! differ in marker shape (SGD squares, selection crosses) and are always labelled.
 
-use crate::sim::duel::AcceptanceKind;
+use crate::sim::selection::AcceptanceKind;
 
 /// A theme's colours as CSS colour strings.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -228,13 +228,13 @@ impl Claim {
                     }
                 }
                 name((lo.min(mean), y), hi.max(mean), "measured");
-                layer::markers(o, f, std::iter::once((mean, y)), Marker::Cross, pal.selection, 11.0);
+                layer::markers(o, f, std::iter::once((mean, y)), Marker::Cross, pal.selection, 11.0, None);
             }
         }
         let (exact, small) = ((self.theory.0, ROWS[1]), (self.theory.1, ROWS[2]));
         name(exact, exact.0, "exact theory");
         name(small, small.0, "k|∇f|");
-        layer::markers_on(o, f, std::iter::once(exact), Marker::Circle, pal.ink, 12.0, Some(pal.background));
-        layer::markers_on(o, f, std::iter::once(small), Marker::Triangle, pal.ink, 12.0, Some(pal.background));
+        layer::markers(o, f, std::iter::once(exact), Marker::Circle, pal.ink, 12.0, Some(pal.background));
+        layer::markers(o, f, std::iter::once(small), Marker::Triangle, pal.ink, 12.0, Some(pal.background));
     }
 }

@@ -4,12 +4,12 @@
 //! the reader places: zero for any gradient field, clearly not zero for selection. A
 //! Monte Carlo of simulated selection steps at points on the circle checks the number.
 
-use super::{ChartDef, FigureDef, Numbers, Sim};
-use crate::settings::{Choice, Setting};
+use super::{first_rules, ChartDef, FigureDef, Numbers, Sim};
+use crate::settings::Setting;
 use crate::sim::drift_field::{exact_circulation, Bowl, Circle, CircleMonteCarlo, Circulations, MC_LOOP_CAP};
 #[cfg(target_arch = "wasm32")]
 use crate::sim::drift_field::{formula_drift, gd_drift};
-use crate::sim::selection::Acceptance;
+use crate::sim::selection::{Acceptance, AcceptanceKind};
 
 /// Points on the circle for the Monte Carlo, and for the exact circulation it estimates.
 const MC_NODES: usize = 16;
@@ -24,20 +24,9 @@ const HALF: f64 = 3.0;
 #[cfg(target_arch = "wasm32")]
 const GRID: usize = 13;
 
-/// The acceptance rules on the menu, in the order of [`acceptance`].
-const RULES: [Choice; 3] = [
-    Choice { key: "logistic", label: "Logistic (Fermi)" },
-    Choice { key: "metropolis", label: "Metropolis" },
-    Choice { key: "probit", label: "Probit" },
-];
-
-/// The acceptance rule of menu option `index` at inverse temperature `beta`.
+/// The acceptance rule of the menu's value `index` at inverse temperature `beta`.
 fn acceptance(index: f64, beta: f64) -> Acceptance {
-    match index as usize {
-        1 => Acceptance::Metropolis { beta },
-        2 => Acceptance::Probit { beta },
-        _ => Acceptance::Logistic { beta },
-    }
+    AcceptanceKind::at(index).with(beta, 1.0)
 }
 
 /// The figure's settings.
@@ -49,7 +38,7 @@ fn acceptance(index: f64, beta: f64) -> Acceptance {
 pub const SETTINGS: [Setting; 6] = [
     Setting::number("s", "Mutation size s", (0.02, 0.3), 0.1, 0.01),
     Setting::log("beta", "Inverse temperature β", (1.0, 1000.0), 40.0, 0),
-    Setting::choice("rule", "Acceptance", &RULES, 0),
+    Setting::choice("rule", "Acceptance", first_rules(3), 0),
     Setting::number("a", "Circle centre a", (-2.5, 2.5), 1.0, 0.05),
     Setting::number("b", "Circle centre b", (-2.5, 2.5), 1.5, 0.05),
     Setting::number("radius", "Circle radius", (0.1, 1.5), 1.0, 0.05),
@@ -275,7 +264,7 @@ impl Sim for Drift {
         let Some(m) = self.mc.as_ref().filter(|_| chart == 0) else { return };
         let (_, scale) = self.field(0);
         let points = m.nodes().iter().map(|(x, _)| (x[0], x[1]));
-        layer::markers(p.overlay, p.frame, points, Marker::Dot, p.palette.ink, 4.0);
+        layer::markers(p.overlay, p.frame, points, Marker::Dot, p.palette.ink, 4.0, None);
         for ((x, _), mean) in m.nodes().iter().zip(m.mean_steps()) {
             if let Some((v, _)) = mean {
                 let to = (x[0] + scale * v[0], x[1] + scale * v[1]);

@@ -2,9 +2,12 @@
 //! on the same problem, from the same seed, on the same clock. For each model: the
 //! active plane (a, b), the hidden plane (u, v) and the cloud of hidden steps (Δu, Δv).
 
-use super::{ActOutcome, Action, ChartDef, FigureDef, Group, Numbers, Redraw, Scene, Sim};
+use super::{
+    ActOutcome, Action, ChartDef, FigureDef, Group, Numbers, Redraw, Scene, Sim, ACCEPTANCE_MENU, STEP_RULE_MENU,
+};
 use crate::settings::{Choice, Setting};
-use crate::sim::duel::{AcceptanceKind, Duel, DuelParams, Judge, Model, MutationShape, RuleKind};
+use crate::sim::duel::{Duel, DuelParams, Judge, Model, MutationShape};
+use crate::sim::selection::{AcceptanceKind, RuleKind};
 use crate::sim::sgd::MAX_BATCH;
 use crate::sim::ZDistribution;
 
@@ -12,16 +15,6 @@ const Z: [Choice; 2] =
     [Choice { key: "rademacher", label: "Rademacher (±1)" }, Choice { key: "gaussian", label: "Gaussian" }];
 const MUTATION: [Choice; 2] =
     [Choice { key: "gaussian", label: "Gaussian" }, Choice { key: "ball", label: "Uniform in a ball" }];
-const ACCEPTANCE: [Choice; 4] = [
-    Choice { key: "logistic", label: "Logistic (Fermi)" },
-    Choice { key: "metropolis", label: "Metropolis" },
-    Choice { key: "probit", label: "Probit" },
-    Choice { key: "kimura", label: "Kimura fixation" },
-];
-const RULE: [Choice; 2] = [
-    Choice { key: "loop", label: "LOOP: retry until accepted" },
-    Choice { key: "keep", label: "KEEP: a rejected mutant leaves the parent" },
-];
 const JUDGE: [Choice; 2] = [
     Choice { key: "f", label: "the true fitness f" },
     Choice { key: "batch", label: "a fresh mini-batch each generation (environments)" },
@@ -66,11 +59,11 @@ pub const SETTINGS: [Setting; 13] = [
     Setting::choice("z", "Hidden factor z", &Z, 0),
     Setting::log("sigma", "Mutation size s (per coordinate)", (0.001, 5.0), 0.05, 3),
     Setting::choice("mutation", "Mutation", &MUTATION, 0),
-    Setting::choice("acceptance", "Acceptance", &ACCEPTANCE, 0),
+    Setting::choice("acceptance", "Acceptance", &ACCEPTANCE_MENU, 0),
     Setting::log("beta", "Inverse temperature β", (0.01, 1e5), 80.0, 1)
         .shown_when("acceptance", &["logistic", "metropolis", "probit"]),
     Setting::log("N", "Population N", (1.0, 1e5), 20.0, 0).shown_when("acceptance", &["kimura"]),
-    Setting::choice("rule", "Rule", &RULE, 0),
+    Setting::choice("rule", "Rule", &STEP_RULE_MENU, 0),
     Setting::choice("judge", "Candidates judged by", &JUDGE, 0),
     Setting::choice("speed", "Speed", &SPEED, 5).not_in_url(),
 ];
@@ -86,15 +79,10 @@ fn params(v: &[f64]) -> DuelParams {
         z: [ZDistribution::Rademacher, ZDistribution::Gaussian][pick(ZDIST).min(1)],
         sigma: v[SIGMA],
         mutation: [MutationShape::Gaussian, MutationShape::Ball][pick(MUT).min(1)],
-        acceptance: [
-            AcceptanceKind::Logistic,
-            AcceptanceKind::Metropolis,
-            AcceptanceKind::Probit,
-            AcceptanceKind::Kimura,
-        ][pick(ACC).min(3)],
+        acceptance: AcceptanceKind::at(v[ACC]),
         beta: v[BETA],
         population: v[POP],
-        rule: [RuleKind::Loop, RuleKind::Keep][pick(RULE_I).min(1)],
+        rule: RuleKind::at(v[RULE_I]),
         judge: [Judge::TrueFitness, Judge::Environment][pick(JUDGE_I).min(1)],
     }
 }

@@ -2,20 +2,16 @@
 //! of four matched acceptance rules by theory and by a Monte Carlo of selection run in
 //! the page, against SGD's constant η.
 
-use super::{ChartDef, FigureDef, Numbers, Sim};
+use super::{ChartDef, FigureDef, Numbers, Sim, STEP_RULE_MENU};
 use crate::settings::{Choice, Setting};
-use crate::sim::duel::{AcceptanceKind, RuleKind};
 use crate::sim::learning_rate::{
     eta_curve, eta_eff, small_step_rate, toy_start_slope, EtaExperiment, EtaParams, EtaSummary,
 };
+use crate::sim::selection::{AcceptanceKind, RuleKind};
 
 const fn choice(key: &'static str, label: &'static str) -> Choice {
     Choice { key, label }
 }
-
-/// LOOP or KEEP, as the science names them.
-const RULES: [Choice; 2] =
-    [choice(RuleKind::Loop.key(), RuleKind::Loop.label()), choice(RuleKind::Keep.key(), RuleKind::Keep.label())];
 
 /// Whether a rule's curve and points are shown.
 const SHOWN: [Choice; 2] = [choice("on", "shown"), choice("off", "hidden")];
@@ -26,7 +22,7 @@ pub const SETTINGS: [Setting; 9] = [
     Setting::log("sigma", "Mutation size s", (0.001, 2.0), 0.05, 3),
     Setting::log("beta", "Inverse temperature β", (2.0, 1000.0), 80.0, 0),
     Setting::log("lr", "SGD's learning rate η", (1e-4, 10.0), 0.1, 4),
-    Setting::choice("rule", "Rule", &RULES, 0),
+    Setting::choice("rule", "Rule", &STEP_RULE_MENU, 0),
     Setting::choice("rule-logistic", "Logistic", &SHOWN, 0),
     Setting::choice("rule-metropolis", "Metropolis", &SHOWN, 0),
     Setting::choice("rule-probit", "Probit", &SHOWN, 0),
@@ -110,13 +106,8 @@ fn shown_of(v: &[f64]) -> [bool; 4] {
 }
 
 fn build(v: &[f64]) -> Box<dyn Sim> {
-    let params = EtaParams {
-        sigma: v[0],
-        beta: v[1],
-        rule: RuleKind::ALL[v[3] as usize],
-        target: v[8] as u64,
-        ..EtaParams::default()
-    };
+    let params =
+        EtaParams { sigma: v[0], beta: v[1], rule: RuleKind::at(v[3]), target: v[8] as u64, ..EtaParams::default() };
     let exp = EtaExperiment::new(params).ok();
     let (g0, g1) = exp.as_ref().map_or((0.01, 100.0), EtaExperiment::slope_range);
     // A little room either side of the grid.
@@ -168,8 +159,7 @@ impl Sim for Eta {
     }
 
     fn retune(&mut self, v: &[f64]) -> bool {
-        let same_run =
-            v[0] == self.params.sigma && v[1] == self.params.beta && RuleKind::ALL[v[3] as usize] == self.params.rule;
+        let same_run = v[0] == self.params.sigma && v[1] == self.params.beta && RuleKind::at(v[3]) == self.params.rule;
         let target = v[8] as u64;
         // More samples extend the run; fewer start again, so a link reproduces it.
         if !same_run || target < self.params.target {
@@ -317,7 +307,7 @@ impl Sim for Eta {
                 }
             }
             let marks = points.filter_map(|q| q.estimate().filter(|m| *m > 0.0).map(|m| (q.grad_norm, m)));
-            layer::markers_on(o, f, marks, MARKERS[kind.index()], color, 9.0, Some(pal.background));
+            layer::markers(o, f, marks, MARKERS[kind.index()], color, 9.0, Some(pal.background));
         }
     }
 }

@@ -184,9 +184,9 @@ impl Sim for Ghosts {
         let o = walk.parent;
         let at = |c: &([f64; 2], bool)| (o[0] + c.0[0], o[1] + c.0[1]);
         let ghosts = walk.latest.iter().filter(|c| !c.1).map(at);
-        layer::markers(p.overlay, p.frame, ghosts, Marker::Dot, p.palette.ghost, 5.0);
+        layer::markers(p.overlay, p.frame, ghosts, Marker::Dot, p.palette.ghost, 5.0, None);
         let kept = walk.latest.iter().filter(|c| c.1).map(at);
-        layer::markers(p.overlay, p.frame, kept, Marker::Cross, p.palette.selection, 9.0);
+        layer::markers(p.overlay, p.frame, kept, Marker::Cross, p.palette.selection, 9.0, None);
         layer::ring(p.overlay, p.frame, walk.theta[0], walk.theta[1], p.palette.selection, p.palette.ink);
     }
 }

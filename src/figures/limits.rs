@@ -3,30 +3,16 @@
 //! a = βs|∇f| → 0. (b) A KEEP chain run in the page settles into the Gibbs law ∝ e^{βf},
 //! as Langevin dynamics does; a LOOP chain settles into its own law ∝ A(x)·e^{βf}.
 
-use super::{ChartDef, FigureDef, Numbers, Sim};
+use super::{ChartDef, FigureDef, Numbers, Sim, ACCEPTANCE_MENU, STEP_RULE_MENU};
 use crate::settings::{Choice, Setting};
-use crate::sim::duel::{AcceptanceKind, RuleKind};
 use crate::sim::learning_rate::{ratio_curve, small_step_ratio, toy_start_slope};
 use crate::sim::long_run::{has_exponential_odds, ChainParams, Landscape, LongRunChain};
 use crate::sim::maths::Z_999;
+use crate::sim::selection::{AcceptanceKind, RuleKind};
 
 const fn choice(key: &'static str, label: &'static str) -> Choice {
     Choice { key, label }
 }
-
-const fn rule(kind: AcceptanceKind) -> Choice {
-    choice(kind.key(), kind.label())
-}
-
-const ACCEPTANCE: [Choice; 4] = [
-    rule(AcceptanceKind::Logistic),
-    rule(AcceptanceKind::Metropolis),
-    rule(AcceptanceKind::Probit),
-    rule(AcceptanceKind::Kimura),
-];
-
-const CHAINS: [Choice; 2] =
-    [choice("keep", "KEEP: a rejected mutant leaves the parent"), choice("loop", "LOOP: retry until accepted")];
 
 const LANDSCAPES: [Choice; 2] = [
     choice(Landscape::Quadratic.key(), Landscape::Quadratic.label()),
@@ -36,8 +22,8 @@ const LANDSCAPES: [Choice; 2] = [
 /// The figure's settings: the chain in (b); β also sets Kimura's curve in (a). β starts
 /// at 2 because Kimura's matched population (β + 2)/4 must be at least 1.
 pub const SETTINGS: [Setting; 6] = [
-    Setting::choice("rule", "Acceptance", &ACCEPTANCE, 0),
-    Setting::choice("chain", "Chain", &CHAINS, 0),
+    Setting::choice("rule", "Acceptance", &ACCEPTANCE_MENU, 0),
+    Setting::choice("chain", "Chain", &STEP_RULE_MENU, 1),
     Setting::choice("landscape", "Landscape", &LANDSCAPES, 0),
     Setting::log("beta", "Inverse temperature β", (2.0, 1000.0), 80.0, 0),
     Setting::log("sigma", "Mutation size s", (0.001, 2.0), 0.05, 3),
@@ -114,8 +100,8 @@ struct Limits {
 
 fn params_of(v: &[f64]) -> ChainParams {
     ChainParams {
-        rule: AcceptanceKind::ALL[v[RULE] as usize],
-        steps: [RuleKind::Keep, RuleKind::Loop][(v[CHAIN] as usize).min(1)],
+        rule: AcceptanceKind::at(v[RULE]),
+        steps: RuleKind::at(v[CHAIN]),
         landscape: Landscape::ALL[v[LANDSCAPE] as usize],
         beta: v[BETA],
         sigma: v[SIGMA],

@@ -19,10 +19,35 @@ pub mod minibatch;
 pub mod regression;
 pub mod spectrum;
 
-use crate::settings::Setting;
+use crate::settings::{Choice, Setting};
+use crate::sim::selection::{AcceptanceKind, RuleKind};
 
 /// The most units a link may ask a figure to replay at load (`t`).
 pub const MAX_REPLAY_UNITS: u64 = crate::sim::duel::MAX_REPLAY_STEPS;
+
+/// The first `n` acceptance rules of [`ACCEPTANCE_MENU`], for a figure that offers fewer.
+pub const fn first_rules(n: usize) -> &'static [Choice] {
+    ACCEPTANCE_MENU.split_at(n).0
+}
+
+/// The acceptance rules as a menu, in [`AcceptanceKind::ALL`]'s order (a menu's value
+/// is the rule's index there; [`AcceptanceKind::at`] reads it back).
+pub static ACCEPTANCE_MENU: [Choice; 4] = [
+    rule_choice(AcceptanceKind::Logistic),
+    rule_choice(AcceptanceKind::Metropolis),
+    rule_choice(AcceptanceKind::Probit),
+    rule_choice(AcceptanceKind::Kimura),
+];
+
+/// LOOP and KEEP as a menu, in [`RuleKind::ALL`]'s order ([`RuleKind::at`] reads it).
+pub const STEP_RULE_MENU: [Choice; 2] = [
+    Choice { key: RuleKind::Loop.key(), label: RuleKind::Loop.label() },
+    Choice { key: RuleKind::Keep.key(), label: RuleKind::Keep.label() },
+];
+
+const fn rule_choice(kind: AcceptanceKind) -> Choice {
+    Choice { key: kind.key(), label: kind.menu_label() }
+}
 
 /// The numbers a figure shows this frame: `(readout name, value)` pairs; the name
 /// lacks the `<figure-id>.` prefix, and `None` means "not yet defined".

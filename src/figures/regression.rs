@@ -4,11 +4,11 @@
 //! around the optimum — SGD's cloud nearly round, KEEP selection's stretched along the
 //! flat valley like H⁻¹/β.
 
-use super::{ChartDef, FigureDef, Numbers, Sim};
+use super::{first_rules, ChartDef, FigureDef, Numbers, Sim};
 use crate::settings::{Choice, Setting};
 use crate::sim::maths::correlation_of;
 use crate::sim::regression_lab::{LabParams, LabTheory, LongRun, StepCloud};
-use crate::sim::selection::Acceptance;
+use crate::sim::selection::{Acceptance, AcceptanceKind};
 use crate::sim::stats::RunningCorrelation;
 
 /// Single steps drawn per model: enough for r's 99.9 % interval to be about ±0.01 at the
@@ -47,10 +47,6 @@ const BATCH_CHOICES: [Choice; 7] = [
     Choice { key: "32", label: "32" },
     Choice { key: "64", label: "64" },
 ];
-/// KEEP's acceptance rules whose forward/reverse ratio is e^{βΔ}, so that its long-run
-/// law is ∝ e^{βf}; see [`acceptance`].
-const RULES: [Choice; 2] =
-    [Choice { key: "logistic", label: "Logistic (Fermi)" }, Choice { key: "metropolis", label: "Metropolis" }];
 
 /// The figure's settings. The URL keys are those links already carry (`corr` for the
 /// feature correlation); the point and the view are new to the URL.
@@ -60,7 +56,7 @@ pub const SETTINGS: [Setting; 9] = [
     Setting::choice("batch", "Batch size B", &BATCH_CHOICES, 0),
     Setting::log("s", "Mutation size s", (0.001, 1.0), 0.1, 3),
     Setting::log("beta", "Inverse temperature β", (1.0, 1000.0), 100.0, 0),
-    Setting::choice("rule", "Acceptance", &RULES, 0),
+    Setting::choice("rule", "Acceptance", first_rules(2), 0),
     Setting::number("corr", "Feature correlation", (-0.95, 0.95), 0.9, 0.05),
     Setting::number("offset1", "Point: w₁ − w₁*", (-1.0, 1.0), 0.0, 0.05),
     Setting::number("offset2", "Point: w₂ − w₂*", (-1.0, 1.0), 0.0, 0.05),
@@ -123,12 +119,11 @@ enum View {
     LongRun,
 }
 
-/// The rule chosen in the menu, as the science's type.
+/// The rule chosen in the menu, as the science's type. The menu offers the two rules
+/// whose forward/reverse ratio is e^{βΔ} (logistic and Metropolis), so that KEEP's
+/// long-run law is ∝ e^{βf}.
 fn acceptance(rule: f64, beta: f64) -> Acceptance {
-    match rule as usize {
-        1 => Acceptance::Metropolis { beta },
-        _ => Acceptance::Logistic { beta },
-    }
+    AcceptanceKind::at(rule).with(beta, 1.0)
 }
 
 fn params_of(v: &[f64]) -> LabParams {

@@ -13,7 +13,7 @@
 
 use std::sync::OnceLock;
 
-use super::{ChartDef, FigureDef, Numbers, Redraw, Sim};
+use super::{ChartDef, FigureDef, Numbers, Redraw, Sim, STEP_RULE_MENU};
 use crate::settings::{Choice, Setting};
 use crate::sim::selection::StepRule;
 use crate::sim::spectrum::data;
@@ -28,7 +28,6 @@ const POINTS: [Choice; 3] = [
     Choice { key: "partway", label: "partway (θ*/2)" },
     Choice { key: "optimum", label: "the optimum θ*" },
 ];
-const RULES: [Choice; 2] = [Choice { key: "loop", label: "LOOP" }, Choice { key: "keep", label: "KEEP" }];
 const X_AXES: [Choice; 2] =
     [Choice { key: "steps", label: "steps" }, Choice { key: "evals", label: "per-example evaluations" }];
 
@@ -37,7 +36,7 @@ pub const SETTINGS: [Setting; 8] = [
     Setting::choice("point", "Covariance at", &POINTS, 2),
     Setting::doubling("batch", "SGD batch B", (1.0, 64.0), 8.0),
     Setting::log("sigma", "Mutation size σ", (0.003, 0.05), 0.015, 3),
-    Setting::choice("rule", "Selection", &RULES, 0),
+    Setting::choice("rule", "Selection", &STEP_RULE_MENU, 0),
     Setting::choice("x", "Loss against", &X_AXES, 0).not_in_url(),
     Setting::log_count("n", "Dimension n", (1.0, 2000.0), 1000.0),
     Setting::number("curv", "Curvature h", (0.0, 0.05), 0.001, 0.001),
@@ -248,7 +247,7 @@ impl Spectrum {
             };
             let Some(b) = builder.advance() else { return true };
             self.basis = None;
-            match NoiseExperiment::with_basis(s.model.clone(), &b, LR, batch, sigma, rule, self.seed(), COV_STEPS) {
+            match NoiseExperiment::new(s.model.clone(), &b, LR, batch, sigma, rule, self.seed(), COV_STEPS) {
                 Ok(n) => {
                     self.noise = Some(n);
                     self.stale[1] = true;
@@ -603,8 +602,8 @@ impl Sim for Spectrum {
                 let pts = |vals: &[f64]| {
                     vals.iter().enumerate().map(|(k, v)| ((k + 1) as f64, v.max(lo * 1.05))).collect::<Vec<_>>()
                 };
-                layer::markers(o, f, pts(&m.sgd.values).into_iter(), Marker::Square, pal.sgd, 6.0);
-                layer::markers(o, f, pts(&m.sel.values).into_iter(), Marker::Cross, pal.selection, 7.0);
+                layer::markers(o, f, pts(&m.sgd.values).into_iter(), Marker::Square, pal.sgd, 6.0, None);
+                layer::markers(o, f, pts(&m.sel.values).into_iter(), Marker::Cross, pal.selection, 7.0, None);
                 layer::label(
                     o,
                     f,
@@ -627,7 +626,7 @@ impl Sim for Spectrum {
                         })
                         .filter(|q| q.1.is_finite() && q.1 > 0.0)
                         .collect();
-                    layer::markers_on(o, f, pts.into_iter(), marker, color, 8.0, Some(pal.background));
+                    layer::markers(o, f, pts.into_iter(), marker, color, 8.0, Some(pal.background));
                 }
                 let text = if chart == 2 { "circles: size per coordinate · triangles: total size" } else { "" };
                 if !text.is_empty() {

@@ -6,7 +6,7 @@ use super::error::{check_count, ParamError};
 use super::maths::Z_999;
 use super::problem::{ToyParams, ToyProblem, ZDistribution, DEFAULT_START};
 use super::run::{SelectionRun, SgdRun};
-use super::selection::{Acceptance, Mutation, Selection, StepRule};
+use super::selection::{Acceptance, AcceptanceKind, Mutation, RuleKind, Selection, StepRule};
 use super::sgd::MiniBatchSgd;
 use super::stats::RunningCorrelation;
 use super::theory;
@@ -20,82 +20,6 @@ pub enum MutationShape {
     Gaussian,
     /// Uniform in the ball of radius R = s·√(n + 2), which has per-component variance s².
     Ball,
-}
-
-/// Which acceptance rule selection uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum AcceptanceKind {
-    /// 1/(1 + e^{−βΔ}).
-    #[default]
-    Logistic,
-    /// min(1, e^{βΔ}).
-    Metropolis,
-    /// Φ(βΔ).
-    Probit,
-    /// Kimura's fixation probability with population N.
-    Kimura,
-}
-
-impl AcceptanceKind {
-    /// Every rule, in the order menus and figures list them.
-    pub const ALL: [AcceptanceKind; 4] =
-        [AcceptanceKind::Logistic, AcceptanceKind::Metropolis, AcceptanceKind::Probit, AcceptanceKind::Kimura];
-
-    /// Position in [`AcceptanceKind::ALL`].
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The machine name (`"logistic"`, …): URL values, readout names, form values.
-    pub const fn key(self) -> &'static str {
-        match self {
-            AcceptanceKind::Logistic => "logistic",
-            AcceptanceKind::Metropolis => "metropolis",
-            AcceptanceKind::Probit => "probit",
-            AcceptanceKind::Kimura => "kimura",
-        }
-    }
-
-    /// A readable name.
-    pub const fn label(self) -> &'static str {
-        match self {
-            AcceptanceKind::Logistic => "logistic",
-            AcceptanceKind::Metropolis => "Metropolis",
-            AcceptanceKind::Probit => "probit",
-            AcceptanceKind::Kimura => "Kimura",
-        }
-    }
-}
-
-/// LOOP or KEEP.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum RuleKind {
-    /// Draw candidates until one is accepted.
-    #[default]
-    Loop,
-    /// One candidate per generation.
-    Keep,
-}
-
-impl RuleKind {
-    /// Both rules, LOOP first.
-    pub const ALL: [RuleKind; 2] = [RuleKind::Loop, RuleKind::Keep];
-
-    /// The machine name (`"loop"`, `"keep"`).
-    pub const fn key(self) -> &'static str {
-        match self {
-            RuleKind::Loop => "loop",
-            RuleKind::Keep => "keep",
-        }
-    }
-
-    /// A readable name that says what the rule does.
-    pub const fn label(self) -> &'static str {
-        match self {
-            RuleKind::Loop => "LOOP: retry until accepted",
-            RuleKind::Keep => "KEEP: one candidate per generation",
-        }
-    }
 }
 
 /// What selection judges a candidate by.
@@ -180,20 +104,12 @@ impl DuelParams {
 
     /// The acceptance rule.
     pub fn acceptance_rule(&self) -> Acceptance {
-        match self.acceptance {
-            AcceptanceKind::Logistic => Acceptance::Logistic { beta: self.beta },
-            AcceptanceKind::Metropolis => Acceptance::Metropolis { beta: self.beta },
-            AcceptanceKind::Probit => Acceptance::Probit { beta: self.beta },
-            AcceptanceKind::Kimura => Acceptance::Kimura { population: self.population },
-        }
+        self.acceptance.with(self.beta, self.population)
     }
 
     /// The selection model.
     pub fn selection(&self) -> Result<Selection, ParamError> {
-        let rule = match self.rule {
-            RuleKind::Loop => StepRule::Loop { cap: LOOP_CAP },
-            RuleKind::Keep => StepRule::Keep,
-        };
+        let rule = self.rule.with_cap(LOOP_CAP);
         Selection::new(self.mutation_distribution(), self.acceptance_rule(), rule)
     }
 
@@ -525,10 +441,7 @@ impl Duel {
             ),
             Model::Selection if p.mutation == MutationShape::Gaussian => {
                 let acc = p.acceptance_rule();
-                Some(match p.rule {
-                    RuleKind::Loop => theory::selection_mean_path(self.problem(), &acc, p.sigma, start, steps),
-                    RuleKind::Keep => theory::keep_mean_path(self.problem(), &acc, p.sigma, start, steps),
-                })
+                Some(theory::selection_mean_path(self.problem(), &acc, p.sigma, p.rule, start, steps))
             }
             Model::Selection => None,
         }

@@ -13,11 +13,11 @@
 //! Everything is deterministic given the seed: each grid point draws from its own
 //! stream, so how the work is split between calls (frames) never changes a result.
 
-use super::duel::{AcceptanceKind, RuleKind};
 use super::error::{check_count, check_positive, ParamError};
 use super::maths::{SQRT_2PI, Z_999};
 use super::problem::{Objective, ToyParams, DEFAULT_START};
-use super::selection::{Acceptance, Mutation, Selection, StepRule, MAX_BETA, MAX_MUTATION};
+use super::selection::{Acceptance, Mutation, Selection, MAX_BETA, MAX_MUTATION};
+use super::selection::{AcceptanceKind, RuleKind};
 use super::stats::RunningMean;
 use super::theory;
 use super::{rng_for, SimRng};
@@ -47,11 +47,7 @@ pub fn small_step_rate(kind: AcceptanceKind, sigma: f64, beta: f64, rule: RuleKi
 
 /// η_eff(|g|) of a matched rule with Gaussian mutation of size `sigma` (§A.1.3).
 pub fn eta_eff(kind: AcceptanceKind, sigma: f64, beta: f64, grad_norm: f64, rule: RuleKind) -> f64 {
-    let acc = matched(kind, beta);
-    match rule {
-        RuleKind::Loop => theory::eta_eff_loop(&acc, sigma, grad_norm),
-        RuleKind::Keep => theory::eta_eff_keep(&acc, sigma, grad_norm),
-    }
+    theory::eta_eff(&matched(kind, beta), sigma, grad_norm, rule)
 }
 
 /// R(a) = η_eff/k_loop of a matched LOOP rule at a = βs|∇f| (§A.1.3); R → 1 as a → 0.
@@ -317,10 +313,7 @@ impl EtaExperiment {
     pub fn new(params: EtaParams) -> Result<Self, ParamError> {
         let params = params.validated()?;
         let mutation = Mutation::Gaussian { sigma: params.sigma };
-        let step_rule = match params.rule {
-            RuleKind::Loop => StepRule::Loop { cap: LOOP_CAP },
-            RuleKind::Keep => StepRule::Keep,
-        };
+        let step_rule = params.rule.with_cap(LOOP_CAP);
         let dir = [libm::cos(GRAD_ANGLE), libm::sin(GRAD_ANGLE)];
         let mut points = Vec::with_capacity(AcceptanceKind::ALL.len() * GRID_POINTS);
         for r in AcceptanceKind::ALL {

@@ -15,14 +15,14 @@
 //! The rules are matched as in [`super::learning_rate::matched`]; the chain is seeded, so
 //! a seed and parameters give the same histogram however the work is split.
 
-use super::duel::AcceptanceKind;
-use super::duel::RuleKind;
 use super::error::{check_positive, ParamError};
 use super::learning_rate::matched;
 use super::maths::{exp, integrate, normal_pdf};
 use super::problem::Objective;
 use super::selection::Acceptance;
-use super::selection::{Mutation, Selection, StepRule, MAX_BETA, MAX_MUTATION};
+use super::selection::AcceptanceKind;
+use super::selection::RuleKind;
+use super::selection::{Mutation, Selection, MAX_BETA, MAX_MUTATION};
 use super::stats::RunningMean;
 use super::{rng_for, SimRng};
 
@@ -372,10 +372,7 @@ impl LongRunChain {
         check_positive("beta", params.beta, MAX_BETA)?;
         check_positive("sigma", params.sigma, MAX_MUTATION)?;
         let acceptance = matched(params.rule, params.beta);
-        let steps = match params.steps {
-            RuleKind::Keep => StepRule::Keep,
-            RuleKind::Loop => StepRule::Loop { cap: CHAIN_LOOP_CAP },
-        };
+        let steps = params.steps.with_cap(CHAIN_LOOP_CAP);
         let selection = Selection::new(Mutation::Gaussian { sigma: params.sigma }, acceptance, steps)?;
         let gibbs = Gibbs::new(params.landscape, params.beta);
         let law = match params.steps {

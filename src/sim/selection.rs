@@ -76,6 +76,123 @@ impl Mutation {
     }
 }
 
+/// Which acceptance rule selection uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AcceptanceKind {
+    /// 1/(1 + e^{−βΔ}).
+    #[default]
+    Logistic,
+    /// min(1, e^{βΔ}).
+    Metropolis,
+    /// Φ(βΔ).
+    Probit,
+    /// Kimura's fixation probability with population N.
+    Kimura,
+}
+
+impl AcceptanceKind {
+    /// Every rule, in the order menus and figures list them.
+    pub const ALL: [AcceptanceKind; 4] =
+        [AcceptanceKind::Logistic, AcceptanceKind::Metropolis, AcceptanceKind::Probit, AcceptanceKind::Kimura];
+
+    /// Position in [`AcceptanceKind::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The machine name (`"logistic"`, …): URL values, readout names, form values.
+    pub const fn key(self) -> &'static str {
+        match self {
+            AcceptanceKind::Logistic => "logistic",
+            AcceptanceKind::Metropolis => "metropolis",
+            AcceptanceKind::Probit => "probit",
+            AcceptanceKind::Kimura => "kimura",
+        }
+    }
+
+    /// A readable name.
+    pub const fn label(self) -> &'static str {
+        match self {
+            AcceptanceKind::Logistic => "logistic",
+            AcceptanceKind::Metropolis => "Metropolis",
+            AcceptanceKind::Probit => "probit",
+            AcceptanceKind::Kimura => "Kimura",
+        }
+    }
+
+    /// Its name in a menu, where it stands alone.
+    pub const fn menu_label(self) -> &'static str {
+        match self {
+            AcceptanceKind::Logistic => "Logistic (Fermi)",
+            AcceptanceKind::Metropolis => "Metropolis",
+            AcceptanceKind::Probit => "Probit",
+            AcceptanceKind::Kimura => "Kimura fixation",
+        }
+    }
+
+    /// This rule at inverse temperature `beta` (logistic, Metropolis, probit) or
+    /// population `population` (Kimura), as written: no matching between rules (for
+    /// that, see [`super::learning_rate::matched`]).
+    pub const fn with(self, beta: f64, population: f64) -> Acceptance {
+        match self {
+            AcceptanceKind::Logistic => Acceptance::Logistic { beta },
+            AcceptanceKind::Metropolis => Acceptance::Metropolis { beta },
+            AcceptanceKind::Probit => Acceptance::Probit { beta },
+            AcceptanceKind::Kimura => Acceptance::Kimura { population },
+        }
+    }
+
+    /// The rule at `index` of [`AcceptanceKind::ALL`] (a menu's value), the first if
+    /// out of range.
+    pub fn at(index: f64) -> Self {
+        Self::ALL.get(index as usize).copied().unwrap_or_default()
+    }
+}
+
+/// LOOP or KEEP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RuleKind {
+    /// Draw candidates until one is accepted.
+    #[default]
+    Loop,
+    /// One candidate per generation.
+    Keep,
+}
+
+impl RuleKind {
+    /// Both rules, LOOP first.
+    pub const ALL: [RuleKind; 2] = [RuleKind::Loop, RuleKind::Keep];
+
+    /// The machine name (`"loop"`, `"keep"`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            RuleKind::Loop => "loop",
+            RuleKind::Keep => "keep",
+        }
+    }
+
+    /// A readable name that says what the rule does.
+    pub const fn label(self) -> &'static str {
+        match self {
+            RuleKind::Loop => "LOOP: retry until accepted",
+            RuleKind::Keep => "KEEP: one candidate per generation",
+        }
+    }
+
+    /// The rule at `index` of [`RuleKind::ALL`] (a menu's value), LOOP if out of range.
+    pub fn at(index: f64) -> Self {
+        Self::ALL.get(index as usize).copied().unwrap_or_default()
+    }
+
+    /// This rule as a step rule, LOOP giving up after `cap` candidates.
+    pub const fn with_cap(self, cap: u64) -> StepRule {
+        match self {
+            RuleKind::Loop => StepRule::Loop { cap },
+            RuleKind::Keep => StepRule::Keep,
+        }
+    }
+}
+
 /// The acceptance probability P_s(Δ) (spec §A's table). Every rule gives a finite
 /// probability in [0, 1] for every finite Δ, including |Δ| = 1e300.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,6 +209,16 @@ pub enum Acceptance {
 }
 
 impl Acceptance {
+    /// Which rule this is.
+    pub const fn kind(&self) -> AcceptanceKind {
+        match self {
+            Acceptance::Logistic { .. } => AcceptanceKind::Logistic,
+            Acceptance::Metropolis { .. } => AcceptanceKind::Metropolis,
+            Acceptance::Probit { .. } => AcceptanceKind::Probit,
+            Acceptance::Kimura { .. } => AcceptanceKind::Kimura,
+        }
+    }
+
     /// Validates β ∈ (0, 1e6] or N ∈ [1, 1e6].
     pub fn validated(self) -> Result<Self, ParamError> {
         match self {
@@ -188,6 +315,16 @@ pub enum StepRule {
     Loop { cap: u64 },
     /// One candidate per generation; if it is rejected the parent stays.
     Keep,
+}
+
+impl StepRule {
+    /// LOOP or KEEP, without LOOP's cap.
+    pub const fn kind(&self) -> RuleKind {
+        match self {
+            StepRule::Loop { .. } => RuleKind::Loop,
+            StepRule::Keep => RuleKind::Keep,
+        }
+    }
 }
 
 impl Default for StepRule {

@@ -153,6 +153,12 @@ impl RunningCorrelation {
     }
 }
 
+/// The Fisher z-score of a sample correlation `r` from `n` pairs against a true
+/// correlation `rho`: (atanh r − atanh ρ)·√(n − 3), about N(0, 1) for Gaussian pairs.
+pub fn fisher_z(r: f64, n: u64, rho: f64) -> f64 {
+    (libm::atanh(r) - libm::atanh(rho)) * (n.saturating_sub(3) as f64).sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@
 
 use super::maths::{normal_cdf, normal_expectation, scaled_upper_tail, Sym2, SQRT_2PI};
 use super::problem::ToyProblem;
-use super::selection::Acceptance;
+use super::selection::{Acceptance, RuleKind};
 
 /// Small-step LOOP rate (§A.1.2): k_loop = s²·P_s′(0)/P_s(0), mean step ≈ k_loop·∇f.
 pub fn k_loop(component_variance: f64, acceptance: &Acceptance) -> f64 {
@@ -77,32 +77,44 @@ pub fn linear_response_closed(acceptance: &Acceptance, sigma: f64, grad_norm: f6
 ///
 /// A non-finite |g| or σ gives 0 (the limit of η_eff as |g| → ∞), never NaN.
 pub fn eta_eff_loop(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 {
-    if !(grad_norm.is_finite() && sigma.is_finite()) {
-        return 0.0;
-    }
-    if grad_norm <= 0.0 {
-        return k_loop(sigma * sigma, acceptance);
-    }
-    match linear_response_closed(acceptance, sigma, grad_norm) {
-        Some((_, _, m)) => m / grad_norm,
-        None => linear_response(acceptance, sigma, grad_norm).mean_loop / grad_norm,
-    }
+    eta_eff(acceptance, sigma, grad_norm, RuleKind::Loop)
 }
 
 /// KEEP's η_eff per generation, E[y·P_s]/|g|.
 ///
 /// A non-finite |g| or σ gives 0, never NaN.
 pub fn eta_eff_keep(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 {
+    eta_eff(acceptance, sigma, grad_norm, RuleKind::Keep)
+}
+
+/// η_eff of LOOP (per accepted step) or KEEP (per generation): the mean step along the
+/// gradient over |g|, in closed form where the rule has one, else by quadrature.
+pub fn eta_eff(acceptance: &Acceptance, sigma: f64, grad_norm: f64, rule: RuleKind) -> f64 {
     if !(grad_norm.is_finite() && sigma.is_finite()) {
         return 0.0;
     }
+    let keep = rule == RuleKind::Keep;
     if grad_norm <= 0.0 {
-        return k_keep(sigma * sigma, acceptance);
+        return if keep { k_keep(sigma * sigma, acceptance) } else { k_loop(sigma * sigma, acceptance) };
     }
-    match linear_response_closed(acceptance, sigma, grad_norm) {
-        Some((_, m_keep, _)) => m_keep / grad_norm,
-        None => linear_response(acceptance, sigma, grad_norm).mean_keep / grad_norm,
-    }
+    let mean = match linear_response_closed(acceptance, sigma, grad_norm) {
+        Some((_, m_keep, m_loop)) => {
+            if keep {
+                m_keep
+            } else {
+                m_loop
+            }
+        }
+        None => {
+            let r = linear_response(acceptance, sigma, grad_norm);
+            if keep {
+                r.mean_keep
+            } else {
+                r.mean_loop
+            }
+        }
+    };
+    mean / grad_norm
 }
 
 /// Logistic R(a) = η_eff/(σ²β/2) as a function of a = βσ|g| alone (§A.1.3).
@@ -171,28 +183,19 @@ pub fn selection_drift(acceptance: &Acceptance, sigma: f64, grad: [f64; 2]) -> [
     [eta * grad[0], eta * grad[1]]
 }
 
-/// The path of E[θ] predicted by iterating LOOP's mean drift on the toy problem's
-/// active plane (§B: E[a₁₀] ≈ 1.62, E[a₅₀] ≈ 0.31 at the defaults).
+/// The path of E[θ] predicted by iterating the mean step per step (LOOP) or per
+/// generation (KEEP), η_eff(|g|)·g, on the toy problem's active plane (§B: under LOOP
+/// E[a₁₀] ≈ 1.62, E[a₅₀] ≈ 0.31 at the defaults).
 pub fn selection_mean_path(
     problem: &ToyProblem,
     acceptance: &Acceptance,
     sigma: f64,
-    start: [f64; 2],
-    steps: usize,
-) -> Vec<[f64; 2]> {
-    mean_path(problem, start, steps, |g| selection_drift(acceptance, sigma, g))
-}
-
-/// The same for KEEP, whose mean step per generation is η_eff,keep(|g|)·g.
-pub fn keep_mean_path(
-    problem: &ToyProblem,
-    acceptance: &Acceptance,
-    sigma: f64,
+    rule: RuleKind,
     start: [f64; 2],
     steps: usize,
 ) -> Vec<[f64; 2]> {
     mean_path(problem, start, steps, |g| {
-        let eta = eta_eff_keep(acceptance, sigma, (g[0] * g[0] + g[1] * g[1]).sqrt());
+        let eta = eta_eff(acceptance, sigma, (g[0] * g[0] + g[1] * g[1]).sqrt(), rule);
         [eta * g[0], eta * g[1]]
     })
 }

@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use super::browser::{device_pixel_ratio, document_hidden, now_ms, prefers_dark, prefers_reduced_motion};
 use super::readout::{fmt, plain};
 use super::ticker::Ticker;
-use super::visibility::use_on_screen;
+use super::visibility::{intersects_viewport, use_on_screen};
 use crate::charts::pixels::Pixels;
 use crate::charts::plane::{draw_scaled_axes, equalize, fit_canvas};
 use crate::charts::{Frame, Paint, Palette};
@@ -372,6 +372,12 @@ pub fn FigureView(
             }
             publish();
             paint(Mode::All);
+            // On screen already (the first screen's figure, or one a link scrolled to):
+            // its run starts in this frame, not after the observer's first report.
+            if fig.get_untracked().is_some_and(|el| intersects_viewport(&el)) {
+                on_screen.set(true);
+                ticker.with_value(|t| t.run_now(now_ms()));
+            }
         })
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| paint(Mode::All));

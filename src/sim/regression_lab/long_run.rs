@@ -156,10 +156,7 @@ impl LongRun {
 mod tests {
     use super::*;
     use crate::sim::maths::{correlation_of, Z_999};
-
-    fn fisher_z(r: f64, n: u64, rho: f64) -> f64 {
-        (libm::atanh(r) - libm::atanh(rho)) * ((n - 3) as f64).sqrt()
-    }
+    use crate::sim::stats::fisher_z;
 
     #[test]
     fn long_run_covariances_match_theory() {

@@ -160,10 +160,7 @@ impl StepCloud {
 mod tests {
     use super::*;
     use crate::sim::maths::Z_999;
-
-    fn fisher_z(r: f64, n: u64, rho: f64) -> f64 {
-        (libm::atanh(r) - libm::atanh(rho)) * ((n - 3) as f64).sqrt()
-    }
+    use crate::sim::stats::fisher_z;
 
     #[test]
     fn step_cloud_correlations_match_theory_at_the_optimum_and_elsewhere() {

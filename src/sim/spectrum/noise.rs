@@ -25,8 +25,8 @@
 use super::dimension::curved_response;
 use super::eigen::{rank_for_share, subspace_overlap, symmetric_eigen, CovarianceAccumulator, Eigen};
 use super::softmax::{norm, Params, Softmax, DIM};
-use crate::sim::duel::AcceptanceKind;
 use crate::sim::learning_rate::matched;
+use crate::sim::selection::AcceptanceKind;
 use crate::sim::selection::{Mutation, Selection, StepRule};
 use crate::sim::sgd::MiniBatchSgd;
 use crate::sim::{rng_for, ParamError, SimRng};
@@ -178,28 +178,13 @@ pub struct NoiseSummary {
 }
 
 impl NoiseExperiment {
-    /// Sets up `target` steps of each model from `point`: SGD with rate `lr` and batch
-    /// `batch`, selection with Gaussian mutation σ, logistic acceptance matched to SGD's
-    /// small-step rate (β = 2η/σ²: k_loop = σ²β/2 = η) and step `rule`, both from `seed`
-    /// (SGD stream 0, selection stream 1).
+    /// Sets up `target` steps of each model from the point of `basis`
+    /// ([`PointBasis::at`]): SGD with rate `lr` and batch `batch`, selection with
+    /// Gaussian mutation σ, logistic acceptance matched to SGD's small-step rate
+    /// (β = 2η/σ²: k_loop = σ²β/2 = η) and step `rule`, both from `seed` (SGD stream 0,
+    /// selection stream 1).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        model: Softmax,
-        point: Params,
-        lr: f64,
-        batch: u64,
-        sigma: f64,
-        rule: StepRule,
-        seed: u64,
-        target: u64,
-    ) -> Result<Self, ParamError> {
-        let basis = PointBasis::at(&model, &point);
-        Self::with_basis(model, &basis, lr, batch, sigma, rule, seed, target)
-    }
-
-    /// [`NoiseExperiment::new`] with the point's basis already computed.
-    #[allow(clippy::too_many_arguments)]
-    pub fn with_basis(
         model: Softmax,
         basis: &PointBasis,
         lr: f64,

@@ -9,8 +9,8 @@
 //! a population would remember it).
 
 use super::softmax::{Params, Softmax, DIM};
-use crate::sim::duel::AcceptanceKind;
 use crate::sim::learning_rate::matched;
+use crate::sim::selection::AcceptanceKind;
 use crate::sim::selection::{Mutation, Selection, StepRule};
 use crate::sim::sgd::MiniBatchSgd;
 use crate::sim::{rng_for, ParamError, SimRng};
