@@ -26,7 +26,11 @@ test('no text on the page names a file, with every figure mounted and every <det
       await waitFor(page, (id) => !!document.querySelector(`figure#${id}`), id, `figure ${id} to mount`);
     }
     await openDetails(page, 'body');
+    // Every section drawn, so that innerText holds all of it (sections far from the
+    // screen are content-visibility: auto, and innerText skips what is not laid out).
+    await page.addStyleTag({ content: 'main.article > section { content-visibility: visible !important; }' });
     const text = await page.evaluate(() => document.body.innerText);
+    assert.ok(text.split(/\s+/).length > 8000, `the page's text has ${text.split(/\s+/).length} words`);
     const named = [...new Set(text.match(FILE_NAME) ?? [])];
     assert.deepEqual(named, [], `the page's text names files: ${named.join(', ')}`);
     // The pattern itself can fail: it finds a file name where there is one.

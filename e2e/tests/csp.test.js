@@ -63,15 +63,26 @@ test('with JavaScript off, the article reads: headings, prose and equations, a n
     const seen = await page.evaluate(() => ({
       h1: document.querySelector('h1')?.textContent ?? '',
       sections: document.querySelectorAll('main.article section h2').length,
-      words: (document.querySelector('main.article')?.innerText ?? '').split(/\s+/).length,
+      // textContent: sections far from the screen are not laid out yet (content-visibility:
+      // auto), so innerText leaves them out until the reader scrolls to them (below).
+      words: (document.querySelector('main.article')?.textContent ?? '').split(/\s+/).length,
       maths: document.querySelectorAll('main.article math').length,
-      slots: [...document.querySelectorAll('[data-figure-slot]')].map((s) => [s.dataset.figureSlot, s.innerText.trim().length > 20]),
+      slots: [...document.querySelectorAll('[data-figure-slot]')].map((s) => [s.dataset.figureSlot, s.textContent.trim().length > 20]),
     }));
     assert.match(seen.h1, /natural selection/i);
     assert.ok(seen.sections >= 10, `${seen.sections} section headings`);
     assert.ok(seen.words > 3000, `${seen.words} words`);
     assert.ok(seen.maths > 20, `${seen.maths} equations`);
     for (const [id, noted] of seen.slots) assert.ok(noted, `figure ${id} has no note in its place`);
+    // The last section, scrolled to, is drawn: its rendered text is all there.
+    // (No animation frames to wait for with scripts off: the check waits on its side.)
+    await page.evaluate(() => [...document.querySelectorAll('main.article section')].at(-1).scrollIntoView());
+    await page.waitForTimeout(500);
+    const last = await page.evaluate(() => {
+      const s = [...document.querySelectorAll('main.article section')].at(-1);
+      return { shown: s.innerText.split(/\s+/).length, all: s.textContent.split(/\s+/).length };
+    });
+    assert.ok(last.shown > 0.8 * last.all, `the last section shows ${last.shown} of its ${last.all} words once scrolled to`);
   } finally {
     await context.close();
   }

@@ -5,8 +5,9 @@
 //! on leptos, web-sys or wasm-bindgen — so `cargo test` checks it natively in seconds and
 //! the very same code runs in the browser.
 //!
-//! Every formula cites the section of the models specification (`models.md`) it
-//! implements: §A selection, §B the toy problem, §C regression, §D drift, §E checks.
+//! Every formula cites the section of the models' specification it implements: §A
+//! selection, §B the toy problem, §C regression, §D drift, §E checks. The page's appendix
+//! derives the same results for readers (section 13 of the article).
 //!
 //! Portability: every transcendental function goes through the pure-Rust `libm` crate
 //! (directly or via [`maths`]), including those inside random draws: normal draws come
