@@ -113,3 +113,25 @@ async fn duel_figure_replays_a_link_exactly() {
     assert!(data.iter().skip(3).step_by(4).any(|a| *a > 0), "the hidden-plane trail is drawn");
     drop(handle);
 }
+
+/// A linear axis's tick labels show the digits their step needs, the same for every
+/// tick, and never "-0"; the step is the one plotters labels.
+#[wasm_bindgen_test]
+fn linear_tick_labels() {
+    use selection_sgd::charts::plane::{label_step, linear_label};
+    assert_eq!(label_step((0.0, 2000.0), 5), 500.0);
+    assert_eq!(label_step((-1.0, 1.0), 5), 0.5);
+    assert_eq!(label_step((0.0, 42.0), 5), 10.0);
+    assert_eq!(label_step((-0.2, 0.2), 5), 0.1);
+    assert_eq!(label_step((3.0, 3.0), 5), 1.0, "an empty range does not loop");
+    let labels = |range: (f64, f64)| {
+        let step = label_step(range, 5);
+        let first = (range.0 / step).ceil() as i64;
+        let last = (range.1 / step).floor() as i64;
+        (first..=last).map(|k| linear_label(k as f64 * step, step)).collect::<Vec<_>>()
+    };
+    assert_eq!(labels((0.0, 2000.0)), ["0", "500", "1000", "1500", "2000"]);
+    assert_eq!(labels((-1.0, 1.0)), ["-1.0", "-0.5", "0.0", "0.5", "1.0"]);
+    assert_eq!(labels((-0.2, 0.2)), ["-0.2", "-0.1", "0.0", "0.1", "0.2"]);
+    assert_eq!(linear_label(-1e-17, 0.1), "0.0", "a rounding error below zero is not -0.0");
+}

@@ -33,6 +33,45 @@ pub struct Axes {
     pub y_label: &'static str,
 }
 
+/// The step between the labelled ticks of a linear axis over `range` with at most `n`
+/// labels, chosen as plotters chooses it (a power of ten divided by 2, 5 or 10 while the
+/// ticks inside the range still number at most `n`), so that a label can show exactly
+/// the digits its step needs.
+pub fn label_step(range: (f64, f64), n: usize) -> f64 {
+    let (lo, hi) = (range.0.min(range.1), range.0.max(range.1));
+    if !(hi - lo > 0.0 && (hi - lo).is_finite()) || n == 0 {
+        return 1.0;
+    }
+    let ticks = |step: f64| {
+        let first = (lo / step).ceil() * step;
+        let last = (hi / step).floor() * step;
+        (1.0 + (last - first) / step).round()
+    };
+    let mut scale = 10f64.powf((hi - lo).log10().floor());
+    if 1.0 + ((hi - lo) / scale).floor() > n as f64 {
+        scale *= 10.0;
+    }
+    // Each round divides by ten; a range of any finite width is done within a few.
+    for _ in 0..64 {
+        let old = scale;
+        for d in [2.0, 5.0, 10.0] {
+            if ticks(old / d) > n as f64 {
+                return scale;
+            }
+            scale = old / d;
+        }
+    }
+    scale
+}
+
+/// A linear axis's tick label: the digits its ticks' step needs, the same for every
+/// tick (0.5, 1.0, 1.5), and never "−0".
+pub fn linear_label(v: f64, step: f64) -> String {
+    let digits = if step > 0.0 && step.is_finite() { (-(step.log10() + 1e-9).floor()).clamp(0.0, 8.0) } else { 2.0 };
+    let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
+    format!("{v:.0$}", digits as usize)
+}
+
 /// A log axis's tick label at log₁₀ value `v`: the decades as plain numbers (or powers of
 /// ten beyond 10⁻³…10⁴); between decades nothing, unless the axis spans less than two
 /// of them (`sparse`), when two significant digits.
@@ -72,15 +111,17 @@ pub struct Base {
     pub equal: bool,
 }
 
-/// Margins around the plot area in CSS pixels: outer margin, x-label band, y-label band.
+/// Margins around the plot area in CSS pixels: outer margin, x-label band, y-label band;
+/// wider on the right, where half of the last x label stands beyond the plot.
 const MARGIN: f64 = 8.0;
+const MARGIN_RIGHT: f64 = 18.0;
 const X_LABEL_AREA: f64 = 38.0;
 const Y_LABEL_AREA: f64 = 40.0;
 
 /// `axes` with the shorter data range widened about its centre so that one data unit
 /// spans as many pixels along x as along y in a canvas of `width` × `height` pixels.
 pub fn equalize(axes: &Axes, width: f64, height: f64, dpr: f64) -> Axes {
-    let pw = width - dpr * (2.0 * MARGIN + Y_LABEL_AREA);
+    let pw = width - dpr * (MARGIN + MARGIN_RIGHT + Y_LABEL_AREA);
     let ph = height - dpr * (2.0 * MARGIN + X_LABEL_AREA);
     let (dx, dy) = (axes.x.1 - axes.x.0, axes.y.1 - axes.y.0);
     if !(pw > 0.0 && ph > 0.0 && dx > 0.0 && dy > 0.0) {
@@ -163,10 +204,22 @@ pub fn draw_scaled_axes(
     }
     let sparse = |r: (f64, f64)| r.1.floor() - r.0.ceil() < 1.0;
     let (sparse_x, sparse_y) = (sparse(x), sparse(y));
-    let x_fmt = |v: &f64| decade_label(*v, sparse_x);
-    let y_fmt = |v: &f64| decade_label(*v, sparse_y);
+    let (x_labels, y_labels) = (
+        if log.0 { 8 } else { 5 },
+        if axes.y_label.is_empty() {
+            0
+        } else if log.1 {
+            8
+        } else {
+            5
+        },
+    );
+    let (x_step, y_step) = (label_step(x, x_labels), label_step(y, y_labels.max(1)));
+    let x_fmt = |v: &f64| if log.0 { decade_label(*v, sparse_x) } else { linear_label(*v, x_step) };
+    let y_fmt = |v: &f64| if log.1 { decade_label(*v, sparse_y) } else { linear_label(*v, y_step) };
     let mut chart = ChartBuilder::on(&root)
         .margin(px(MARGIN))
+        .margin_right(px(MARGIN_RIGHT))
         .x_label_area_size(px(X_LABEL_AREA))
         .y_label_area_size(px(Y_LABEL_AREA))
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
@@ -178,25 +231,15 @@ pub fn draw_scaled_axes(
     }
     mesh.x_desc(axes.x_label)
         .y_desc(axes.y_label)
-        .x_labels(if log.0 { 8 } else { 5 })
-        .y_labels(if axes.y_label.is_empty() {
-            0
-        } else if log.1 {
-            8
-        } else {
-            5
-        })
+        .x_labels(x_labels)
+        .y_labels(y_labels)
         .label_style(font(11.0))
         .axis_desc_style(font(13.0))
         .light_line_style(color(palette.faint).mix(0.35))
         .bold_line_style(color(palette.faint).mix(0.8))
         .axis_style(ink.mix(0.8));
-    if log.0 {
-        mesh.x_label_formatter(&x_fmt);
-    }
-    if log.1 {
-        mesh.y_label_formatter(&y_fmt);
-    }
+    mesh.x_label_formatter(&x_fmt);
+    mesh.y_label_formatter(&y_fmt);
     mesh.draw().map_err(err)?;
     for c in curves {
         let points: Vec<(f64, f64)> =
