@@ -36,24 +36,12 @@ const ELLIPSE_SD: f64 = 2.0;
 /// What the charts show.
 const VIEWS: [Choice; 2] =
     [Choice { key: "one-step", label: "One step" }, Choice { key: "long-run", label: "Long run" }];
-/// Batch sizes offered; the URL writes the size itself.
-const BATCHES: [u64; 7] = [1, 2, 4, 8, 16, 32, 64];
-const BATCH_CHOICES: [Choice; 7] = [
-    Choice { key: "1", label: "1" },
-    Choice { key: "2", label: "2" },
-    Choice { key: "4", label: "4" },
-    Choice { key: "8", label: "8" },
-    Choice { key: "16", label: "16" },
-    Choice { key: "32", label: "32" },
-    Choice { key: "64", label: "64" },
-];
-
 /// The figure's settings. The URL keys are those links already carry (`corr` for the
 /// feature correlation); the point and the view are new to the URL.
 pub const SETTINGS: [Setting; 9] = [
     Setting::choice("view", "Show", &VIEWS, 0),
     Setting::log("lr", "Learning rate η", (0.001, 0.3), 0.1, 3),
-    Setting::choice("batch", "Batch size B", &BATCH_CHOICES, 0),
+    Setting::doubling("batch", "Batch size B", (1.0, 64.0), 1.0),
     Setting::log("s", "Mutation size s", (0.001, 1.0), 0.1, 3),
     Setting::log("beta", "Inverse temperature β", (1.0, 1000.0), 100.0, 0),
     Setting::choice("rule", "Acceptance", first_rules(2), 0),
@@ -129,7 +117,7 @@ fn acceptance(rule: f64, beta: f64) -> Acceptance {
 fn params_of(v: &[f64]) -> LabParams {
     LabParams {
         lr: v[1],
-        batch: BATCHES.get(v[2] as usize).copied().unwrap_or(1),
+        batch: v[2] as u64,
         s: v[3],
         acceptance: acceptance(v[5], v[4]),
         feature_corr: v[6],
@@ -441,7 +429,7 @@ mod tests {
         assert_eq!(view_of(&v), View::OneStep);
         // Keys links carried before, with their values.
         for (key, raw, want) in
-            [("lr", "0.005", 0.005), ("batch", "16", 4.0), ("s", "0.25", 0.25), ("corr", "-0.5", -0.5)]
+            [("lr", "0.005", 0.005), ("batch", "16", 16.0), ("s", "0.25", 0.25), ("corr", "-0.5", -0.5)]
         {
             let s = SETTINGS.iter().find(|s| s.key == key).expect("declared");
             assert_eq!(s.read(&FIGURE.url_key(s.key), raw), (want, None), "{key}={raw}");
