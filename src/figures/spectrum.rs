@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use super::{ChartDef, FigureDef, Numbers, Redraw, Sim, STEP_RULE_MENU};
 use crate::settings::{Choice, Setting};
-use crate::sim::selection::StepRule;
+use crate::sim::selection::{RuleKind, StepRule};
 use crate::sim::spectrum::data;
 use crate::sim::spectrum::dimension::{DimensionExperiment, DimensionParams, DimensionPoint, Sizing};
 use crate::sim::spectrum::eigen::{symmetric_eigen, top_share, Eigen};
@@ -177,11 +177,7 @@ struct Spectrum {
 }
 
 fn rule_of(v: &[f64]) -> StepRule {
-    if v[3] as usize == 1 {
-        StepRule::Keep
-    } else {
-        StepRule::Loop { cap: 1_000_000 }
-    }
+    RuleKind::at(v[3]).with_cap(1_000_000)
 }
 
 fn build(v: &[f64]) -> Box<dyn Sim> {

@@ -3,8 +3,8 @@
 //!
 //! [`EtaExperiment`] runs selection ([`Selection::step`]) for each acceptance rule on a
 //! grid of slopes |g| of a locally linear f and estimates η_eff = E[accepted step along
-//! ĝ]/|g| with its standard error, to set against [`theory::eta_eff_loop`] /
-//! [`theory::eta_eff_keep`].
+//! ĝ]/|g| with its standard error, to set against [`theory::eta_eff`] (LOOP per
+//! accepted step, KEEP per generation).
 //!
 //! The four rules are *matched* ([`matched`]) so that all share the small-step LOOP rate
 //! k_loop = s²β/2 (§A.1.2): logistic and Metropolis with β, probit Φ(β′Δ) with

@@ -209,16 +209,6 @@ pub enum Acceptance {
 }
 
 impl Acceptance {
-    /// Which rule this is.
-    pub const fn kind(&self) -> AcceptanceKind {
-        match self {
-            Acceptance::Logistic { .. } => AcceptanceKind::Logistic,
-            Acceptance::Metropolis { .. } => AcceptanceKind::Metropolis,
-            Acceptance::Probit { .. } => AcceptanceKind::Probit,
-            Acceptance::Kimura { .. } => AcceptanceKind::Kimura,
-        }
-    }
-
     /// Validates β ∈ (0, 1e6] or N ∈ [1, 1e6].
     pub fn validated(self) -> Result<Self, ParamError> {
         match self {
@@ -315,16 +305,6 @@ pub enum StepRule {
     Loop { cap: u64 },
     /// One candidate per generation; if it is rejected the parent stays.
     Keep,
-}
-
-impl StepRule {
-    /// LOOP or KEEP, without LOOP's cap.
-    pub const fn kind(&self) -> RuleKind {
-        match self {
-            StepRule::Loop { .. } => RuleKind::Loop,
-            StepRule::Keep => RuleKind::Keep,
-        }
-    }
 }
 
 impl Default for StepRule {

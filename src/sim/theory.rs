@@ -80,13 +80,6 @@ pub fn eta_eff_loop(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 
     eta_eff(acceptance, sigma, grad_norm, RuleKind::Loop)
 }
 
-/// KEEP's η_eff per generation, E[y·P_s]/|g|.
-///
-/// A non-finite |g| or σ gives 0, never NaN.
-pub fn eta_eff_keep(acceptance: &Acceptance, sigma: f64, grad_norm: f64) -> f64 {
-    eta_eff(acceptance, sigma, grad_norm, RuleKind::Keep)
-}
-
 /// η_eff of LOOP (per accepted step) or KEEP (per generation): the mean step along the
 /// gradient over |g|, in closed form where the rule has one, else by quadrature.
 pub fn eta_eff(acceptance: &Acceptance, sigma: f64, grad_norm: f64, rule: RuleKind) -> f64 {
